@@ -1,0 +1,52 @@
+"""The ASGI app factory: one FastAPI app with every domain's routes under `/api/v1`."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from server import __version__
+from server.auth.ratelimit import LoginThrottle
+from server.auth.routes import router as auth_router
+from server.config import Settings, load_settings
+from server.contract import API_PREFIX
+from server.db import Database
+from server.health.routes import router as health_router
+from server.http import AccessLogMiddleware, BodyLimitMiddleware, install_error_handlers
+from server.metrics import Metrics, MetricsMiddleware
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or load_settings()
+    database = Database(settings.resolved_database_url)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            await database.dispose()
+
+    app = FastAPI(
+        title="Flash Africa API",
+        version=__version__,
+        lifespan=lifespan,
+        openapi_url="/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.database = database
+    app.state.login_throttle = LoginThrottle(settings.login_attempts_per_minute)
+    metrics = Metrics()
+    app.state.metrics = metrics
+
+    install_error_handlers(app)
+    app.include_router(health_router, prefix=API_PREFIX)
+    app.include_router(auth_router, prefix=API_PREFIX)
+    app.add_route("/metrics", metrics.render, include_in_schema=False)
+
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(MetricsMiddleware, metrics=metrics)
+    app.add_middleware(AccessLogMiddleware)
+    return app

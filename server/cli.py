@@ -1,0 +1,66 @@
+"""`flash-server run | migrate`: the server's command line."""
+
+import argparse
+import sys
+
+from server.config import ConfigError, Settings, load_settings
+
+
+def _settings_or_exit() -> Settings:
+    try:
+        return load_settings()
+    except ConfigError as exc:
+        print(f"flash-server: configuration error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def _migrate(settings: Settings) -> None:
+    from server.db.migrate import upgrade
+
+    upgrade(settings.resolved_database_url)
+
+
+def _run(settings: Settings, host: str, port: int, migrate: bool) -> None:
+    import uvicorn
+
+    from server.app import create_app
+    from server.logs import configure_logging
+
+    configure_logging(settings.log_level)
+    if migrate:
+        _migrate(settings)
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_config=None,
+        access_log=False,
+        proxy_headers=True,
+        timeout_graceful_shutdown=5,
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="flash-server", description="Flash Africa Server")
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="serve the API")
+    run.add_argument("--host", default="127.0.0.1")
+    run.add_argument("--port", type=int, default=8000)
+    run.add_argument(
+        "--no-migrate",
+        action="store_true",
+        help="do not apply pending migrations first (when a separate job runs them)",
+    )
+    commands.add_parser("migrate", help="apply pending database migrations")
+    args = parser.parse_args(argv)
+
+    settings = _settings_or_exit()
+    if args.command == "migrate":
+        _migrate(settings)
+        print("flash-server: database is up to date")
+    elif args.command == "run":
+        _run(settings, args.host, args.port, migrate=not args.no_migrate)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,42 @@
+"""Shared fixtures: a migrated database per backend and the real app on loopback."""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from server.app import create_app
+from server.config import Settings
+from tests.support.databases import backends, drop_templates, fresh_database
+from tests.support.live_server import LiveServer, serve
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
+
+
+@pytest.fixture(params=backends())
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Every DB test runs on SQLite, and on PostgreSQL where FLASH_TEST_DATABASE_URL is set."""
+    with fresh_database(request.param, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings(
+        data_dir=tmp_path / "data",
+        database_url=database_url,
+        secret_key=TEST_SECRET,
+        rtmp_port=0,
+    )
+
+
+@pytest.fixture
+def live_server(settings: Settings) -> Iterator[LiveServer]:
+    with serve(create_app(settings)) as server:
+        yield server
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    drop_templates()
