@@ -7,7 +7,7 @@ import platformdirs
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PLACEHOLDER_SECRET = "change-me"  # noqa: S105 - the value we refuse outside development
+PLACEHOLDER_SECRET = "change-me"
 
 
 class ConfigError(Exception):
@@ -100,7 +100,9 @@ class Settings(BaseSettings):
             "orange_money": bool(
                 self.orange_client_id and self.orange_client_secret and self.orange_merchant_key
             ),
-            "mtn_momo": bool(self.momo_subscription_key and self.momo_api_user and self.momo_api_key),
+            "mtn_momo": bool(
+                self.momo_subscription_key and self.momo_api_user and self.momo_api_key
+            ),
         }
         return {name: "live" if on else "sandbox" for name, on in live.items()}
 

@@ -3,8 +3,8 @@
 from fastapi import APIRouter, Request, Response, status
 
 from server.auth import service
-from server.auth.repository import AuthRepository
 from server.auth.ratelimit import LoginThrottle
+from server.auth.repository import AuthRepository
 from server.contract.auth import (
     GuestRequest,
     GuestToken,

@@ -84,7 +84,9 @@ async def logout(repo: AuthRepository, refresh_token: str) -> None:
 
 
 def guest(settings: Settings, body: GuestRequest) -> GuestToken:
-    principal = tokens.Principal(id="guest_" + new_id(), kind="guest", name=body.display_name, role="guest")
+    principal = tokens.Principal(
+        id="guest_" + new_id(), kind="guest", name=body.display_name, role="guest"
+    )
     token = tokens.issue_access_token(settings.secret_key, principal, settings.guest_token_ttl_s)
     return GuestToken(access_token=token, expires_in=settings.guest_token_ttl_s)
 

@@ -17,7 +17,7 @@ async def health(request: Request, settings: SettingsDep) -> Health:
         status="ok" if database_ok else "degraded",
         version=__version__,
         database="ok" if database_ok else "unavailable",
-        providers=[ProviderStatus(name=name, mode=mode) for name, mode in modes.items()],  # type: ignore[arg-type]
+        providers=[ProviderStatus(name=name, mode=mode) for name, mode in modes.items()],
         sandbox=any(mode == "sandbox" for mode in modes.values()),
         rtmp_port=getattr(request.app.state, "rtmp_port", None),
     )

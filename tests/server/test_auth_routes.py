@@ -40,7 +40,9 @@ def test_register_then_me(live_server: LiveServer) -> None:
 def test_register_by_phone_and_login_by_phone(live_server: LiveServer) -> None:
     with live_server.client() as client:
         register(client, email=None, phone="+254712345678", country="KE", currency="KES")
-        response = client.post("/auth/login", json={"phone": "+254712345678", "password": "river-sun-42"})
+        response = client.post(
+            "/auth/login", json={"phone": "+254712345678", "password": "river-sun-42"}
+        )
     assert response.status_code == 200
     assert response.json()["refresh_token"]
 
@@ -48,7 +50,9 @@ def test_register_by_phone_and_login_by_phone(live_server: LiveServer) -> None:
 def test_email_is_case_insensitive(live_server: LiveServer) -> None:
     with live_server.client() as client:
         register(client)
-        response = client.post("/auth/login", json={"email": "AWA@example.com", "password": "river-sun-42"})
+        response = client.post(
+            "/auth/login", json={"email": "AWA@example.com", "password": "river-sun-42"}
+        )
         assert response.status_code == 200
         duplicate = client.post("/auth/register", json={**CREATOR, "email": "Awa@Example.com"})
     assert duplicate.status_code == 409
@@ -112,8 +116,12 @@ def test_malformed_json_and_oversize_body(live_server: LiveServer) -> None:
 def test_wrong_password_and_unknown_account_look_the_same(live_server: LiveServer) -> None:
     with live_server.client() as client:
         register(client)
-        wrong = client.post("/auth/login", json={"email": "awa@example.com", "password": "nope-nope-1"})
-        unknown = client.post("/auth/login", json={"email": "who@example.com", "password": "nope-nope-1"})
+        wrong = client.post(
+            "/auth/login", json={"email": "awa@example.com", "password": "nope-nope-1"}
+        )
+        unknown = client.post(
+            "/auth/login", json={"email": "who@example.com", "password": "nope-nope-1"}
+        )
     assert wrong.status_code == unknown.status_code == 401
     assert wrong.json()["error"] == unknown.json()["error"]
 
@@ -145,7 +153,9 @@ def test_refresh_rotates_and_reuse_revokes_the_family(live_server: LiveServer) -
         latest = client.post("/auth/refresh", json={"refresh_token": third["refresh_token"]})
         assert latest.status_code == 401
         # Another sign-in is a separate family and keeps working.
-        other = client.post("/auth/login", json={"email": "awa@example.com", "password": "river-sun-42"})
+        other = client.post(
+            "/auth/login", json={"email": "awa@example.com", "password": "river-sun-42"}
+        )
         again = client.post("/auth/refresh", json={"refresh_token": other.json()["refresh_token"]})
     assert again.status_code == 200
 
@@ -153,8 +163,14 @@ def test_refresh_rotates_and_reuse_revokes_the_family(live_server: LiveServer) -
 def test_logout_closes_the_sign_in(live_server: LiveServer) -> None:
     with live_server.client() as client:
         tokens = register(client)
-        assert client.post("/auth/logout", json={"refresh_token": tokens["refresh_token"]}).status_code == 204
-        assert client.post("/auth/logout", json={"refresh_token": tokens["refresh_token"]}).status_code == 204
+        assert (
+            client.post("/auth/logout", json={"refresh_token": tokens["refresh_token"]}).status_code
+            == 204
+        )
+        assert (
+            client.post("/auth/logout", json={"refresh_token": tokens["refresh_token"]}).status_code
+            == 204
+        )
         refused = client.post("/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
     assert refused.status_code == 401
 
@@ -164,7 +180,9 @@ def test_tampered_and_missing_tokens(live_server: LiveServer) -> None:
         tokens = register(client)
         access = str(tokens["access_token"])
         tampered = access[:-2] + ("AA" if not access.endswith("AA") else "BB")
-        assert client.get("/me", headers=bearer(tampered)).json()["error"]["code"] == "invalid_token"
+        assert (
+            client.get("/me", headers=bearer(tampered)).json()["error"]["code"] == "invalid_token"
+        )
         assert client.get("/me").status_code == 401
         assert client.get("/me", headers={"Authorization": "Basic abc"}).status_code == 401
 
@@ -184,6 +202,12 @@ def test_health_openapi_and_metrics(live_server: LiveServer) -> None:
         openapi = httpx.get(live_server.url + "/openapi.json").json()
         metrics = httpx.get(live_server.url + "/metrics").text
     assert health["status"] == "ok" and health["database"] == "ok" and health["sandbox"] is True
-    assert {p["name"] for p in health["providers"]} == {"mux", "stripe", "mpesa", "orange_money", "mtn_momo"}
+    assert {p["name"] for p in health["providers"]} == {
+        "mux",
+        "stripe",
+        "mpesa",
+        "orange_money",
+        "mtn_momo",
+    }
     assert "/api/v1/auth/register" in openapi["paths"]
     assert "flash_http_requests_total" in metrics
