@@ -8,12 +8,18 @@ from fastapi import FastAPI
 from server import __version__
 from server.auth.ratelimit import LoginThrottle
 from server.auth.routes import router as auth_router
+from server.chat import chat_tip_listener, install_chat
 from server.config import Settings, load_settings
 from server.contract import API_PREFIX
 from server.db import Database
+from server.earnings.routes import router as earnings_router
 from server.health.routes import router as health_router
 from server.http import AccessLogMiddleware, BodyLimitMiddleware, install_error_handlers
 from server.metrics import Metrics, MetricsMiddleware
+from server.payments.runtime import install_payments
+from server.streams.routes import router as streams_router
+from server.streams.sandbox_streaming import install_sandbox_streaming
+from server.webhooks.mux import router as mux_webhook_router
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -22,9 +28,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        await chat.start()
+        await payments.start()
+        if sandbox_streaming is not None:
+            await sandbox_streaming.start()
         try:
             yield
         finally:
+            if sandbox_streaming is not None:
+                await sandbox_streaming.stop()
+            await payments.stop()
+            await chat.stop()
             await database.dispose()
 
     app = FastAPI(
@@ -44,6 +58,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(health_router, prefix=API_PREFIX)
     app.include_router(auth_router, prefix=API_PREFIX)
+    app.include_router(streams_router, prefix=API_PREFIX)
+    app.include_router(mux_webhook_router, prefix=API_PREFIX)
+    app.state.stream_status_listeners = []  # the chat subscribes to stream status changes
+    chat = install_chat(app, settings, database)
+    payments = install_payments(app, settings, database)  # app.state.payment_listeners: tips
+    app.state.payment_listeners.append(chat_tip_listener(chat))
+    app.include_router(earnings_router, prefix=API_PREFIX)
+    sandbox_streaming = install_sandbox_streaming(app, settings, database)
     app.add_route("/metrics", metrics.render, include_in_schema=False)
 
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)

@@ -1,4 +1,4 @@
-"""`flash-server run | migrate`: the server's command line."""
+"""`flash-server run | migrate | ledger verify`: the server's command line."""
 
 import argparse
 import sys
@@ -18,6 +18,14 @@ def _migrate(settings: Settings) -> None:
     from server.db.migrate import upgrade
 
     upgrade(settings.resolved_database_url)
+
+
+def _ledger_verify(settings: Settings) -> int:
+    """Exit 0 when every ledger invariant holds, 1 when one fails, 2 when unreadable."""
+    from server.ledger.command import verify_command
+    from server.payments.audit import audit_payments
+
+    return verify_command(settings.resolved_database_url, audits=[audit_payments])
 
 
 def _run(settings: Settings, host: str, port: int, migrate: bool) -> None:
@@ -52,12 +60,19 @@ def main(argv: list[str] | None = None) -> None:
         help="do not apply pending migrations first (when a separate job runs them)",
     )
     commands.add_parser("migrate", help="apply pending database migrations")
+    ledger = commands.add_parser("ledger", help="check the money ledger")
+    ledger_commands = ledger.add_subparsers(dest="ledger_command", required=True)
+    ledger_commands.add_parser(
+        "verify", help="recompute every balance from the postings and check every invariant"
+    )
     args = parser.parse_args(argv)
 
     settings = _settings_or_exit()
     if args.command == "migrate":
         _migrate(settings)
         print("flash-server: database is up to date")
+    elif args.command == "ledger":
+        raise SystemExit(_ledger_verify(settings))
     elif args.command == "run":
         _run(settings, args.host, args.port, migrate=not args.no_migrate)
 

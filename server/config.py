@@ -22,6 +22,10 @@ class Settings(BaseSettings):
     database_url: str | None = None
     redis_url: str | None = None
     redis_channel: str = "flash"
+    chat_viewers_interval_s: float = Field(2.0, gt=0)  # how often changed counts are pushed
+    chat_viewer_sample_s: float = Field(30.0, gt=0)  # a steady count is recorded this often
+    chat_flood_events_per_s: float = Field(20.0, gt=0)  # events of any kind, per connection
+    chat_flood_burst: int = Field(60, ge=1)
     secret_key: str = PLACEHOLDER_SECRET
     public_url: str = "http://127.0.0.1:8000"
     access_token_ttl_s: int = 900
@@ -30,13 +34,25 @@ class Settings(BaseSettings):
     login_attempts_per_minute: int = 10
     max_body_bytes: int = 64 * 1024
     log_level: str = "INFO"
-    rtmp_port: int = 1935
+    rtmp_host: str = "127.0.0.1"
+    rtmp_port: int = Field(1935, ge=0, le=65535)
     platform_fee_bps: int = Field(1000, ge=0, le=10000)
+    # Payments: pending ones are re-queried at their provider after `payment_query_after_s`,
+    # by a sweep every `payment_sweep_interval_s`; one whose request never reached the
+    # provider expires after `payment_unconfirmed_expiry_s`.
+    payment_sweep_interval_s: float = Field(30.0, gt=0)
+    payment_query_after_s: float = Field(60.0, ge=0)
+    payment_unconfirmed_expiry_s: float = Field(900.0, gt=0)
 
     mux_token_id: str | None = None
     mux_token_secret: str | None = None
     mux_base_url: str = "https://api.mux.com"
     mux_webhook_secret: str | None = None
+    mux_webhook_tolerance_s: int = Field(300, ge=1)
+    mux_timeout_s: float = Field(10.0, gt=0)
+    mux_reconnect_window_s: int = Field(60, ge=0, le=1800)
+    mux_ingest_url: str = "rtmps://global-live.mux.com:443/app"
+    mux_playback_base_url: str = "https://stream.mux.com"
     stripe_secret_key: str | None = None
     stripe_api_base: str = "https://api.stripe.com"
     stripe_webhook_secret: str | None = None
@@ -46,6 +62,8 @@ class Settings(BaseSettings):
     mpesa_consumer_secret: str | None = None
     mpesa_shortcode: str | None = None
     mpesa_passkey: str | None = None
+    mpesa_timeout_s: float = Field(15.0, gt=0)
+    mpesa_sandbox_delay_s: float = Field(2.0, ge=0)  # the sandbox payer's "thinking time"
     orange_base_url: str = "https://api.orange.com"
     orange_client_id: str | None = None
     orange_client_secret: str | None = None

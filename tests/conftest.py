@@ -9,7 +9,7 @@ import pytest
 from server.app import create_app
 from server.config import Settings
 from tests.support.databases import backends, drop_templates, fresh_database
-from tests.support.live_server import LiveServer, serve
+from tests.support.live_server import LiveServer, free_port, serve
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
@@ -23,18 +23,25 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 
 @pytest.fixture
-def settings(database_url: str, tmp_path: Path) -> Settings:
+def live_port() -> int:
+    """Chosen before the settings, so FLASH_PUBLIC_URL names the port the app really serves."""
+    return free_port()
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path, live_port: int) -> Settings:
     return Settings(
         data_dir=tmp_path / "data",
         database_url=database_url,
         secret_key=TEST_SECRET,
         rtmp_port=0,
+        public_url=f"http://127.0.0.1:{live_port}",
     )
 
 
 @pytest.fixture
-def live_server(settings: Settings) -> Iterator[LiveServer]:
-    with serve(create_app(settings)) as server:
+def live_server(settings: Settings, live_port: int) -> Iterator[LiveServer]:
+    with serve(create_app(settings), port=live_port) as server:
         yield server
 
 

@@ -15,7 +15,7 @@ def alembic_config(database_url: str) -> Config:
     return config
 
 
-def upgrade(database_url: str, revision: str = "heads") -> None:
+def upgrade(database_url: str, revision: str = "head") -> None:
     from server.db.engine import _ensure_parent_dir
 
     if database_url.startswith("sqlite"):

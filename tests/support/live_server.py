@@ -31,8 +31,8 @@ class LiveServer:
 
 
 @contextmanager
-def serve(app: Any) -> Iterator[LiveServer]:
-    port = free_port()
+def serve(app: Any, port: int | None = None) -> Iterator[LiveServer]:
+    port = port or free_port()
     config = uvicorn.Config(
         app, host="127.0.0.1", port=port, log_config=None, access_log=False, lifespan="on"
     )

@@ -1,0 +1,122 @@
+"""Payments against the ledger, for `flash-server ledger verify`.
+
+Every succeeded payment must have exactly the entries `posting.success_entries`
+describes (no more, no fewer, the same postings), and no other payment may
+have any capture or settlement entry. Tickets likewise: one per succeeded ticket
+payment, none otherwise.
+"""
+
+from collections import defaultdict
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from server.contract.money import platform_fee
+from server.contract.payments import PaymentKind, PaymentStatus
+from server.ledger.entries import EntryKind, Posting
+from server.ledger.models import LedgerAccountRow, LedgerEntryRow, LedgerPostingRow
+from server.ledger.verify import LedgerReport
+from server.payments.models import PaymentRow, TicketRow
+from server.payments.posting import success_entries
+
+BATCH = 500
+PAYMENT_KINDS = (EntryKind.CAPTURE.value, EntryKind.SETTLEMENT.value)
+SUCCEEDED = PaymentStatus.SUCCEEDED.value
+
+
+async def audit_payments(session: AsyncSession, report: LedgerReport) -> None:
+    mismatched: list[str] = []
+    wrong_fee: list[str] = []
+    succeeded = 0
+    after = ""
+    while True:
+        payments = (
+            (
+                await session.execute(
+                    select(PaymentRow)
+                    .where(PaymentRow.status == SUCCEEDED, PaymentRow.id > after)
+                    .order_by(PaymentRow.id)
+                    .limit(BATCH)
+                )
+            )
+            .scalars()
+            .all()
+        )
+        if not payments:
+            break
+        after = payments[-1].id
+        succeeded += len(payments)
+        actual = await _entries_of(session, [p.id for p in payments])
+        for payment in payments:
+            if payment.fee != platform_fee(payment.amount, payment.fee_bps):
+                wrong_fee.append(
+                    f"payment {payment.id}: fee {payment.fee} for bps {payment.fee_bps}"
+                )
+            try:
+                expected = {
+                    draft.key: (draft.kind.value, draft.normalized())
+                    for draft in success_entries(payment)
+                }
+            except ValueError as exc:
+                mismatched.append(str(exc))
+                continue
+            if actual.get(payment.id, {}) != expected:
+                found = len(actual.get(payment.id, {}))
+                mismatched.append(
+                    f"payment {payment.id} ({payment.amount} {payment.currency}): "
+                    f"its {found} entries differ from the 2 expected"
+                )
+    report.add(f"every succeeded payment ({succeeded}) has exactly its entries", mismatched)
+    report.add("every payment's fee is the floor of amount × bps / 10000", wrong_fee)
+
+    strays = await session.execute(
+        select(LedgerEntryRow.id, LedgerEntryRow.payment_id, PaymentRow.status)
+        .outerjoin(PaymentRow, PaymentRow.id == LedgerEntryRow.payment_id)
+        .where(LedgerEntryRow.kind.in_(PAYMENT_KINDS))
+        .where((PaymentRow.id.is_(None)) | (PaymentRow.status != SUCCEEDED))
+    )
+    report.add(
+        "no payment entry without a succeeded payment",
+        [f"entry {e} for payment {p} ({status or 'missing'})" for e, p, status in strays.all()],
+    )
+
+    granted = TicketRow.id.is_not(None)
+    paid_ticket = (PaymentRow.kind == PaymentKind.TICKET.value) & (PaymentRow.status == SUCCEEDED)
+    tickets = await session.execute(
+        select(PaymentRow.id, PaymentRow.kind, PaymentRow.status, TicketRow.id)
+        .outerjoin(TicketRow, TicketRow.payment_id == PaymentRow.id)
+        .where((paid_ticket & ~granted) | (~paid_ticket & granted))
+    )
+    report.add(
+        "every succeeded ticket payment, and only those, granted a ticket",
+        [
+            f"payment {p} ({kind}, {status}) {'has a ticket' if t else 'has no ticket'}"
+            for p, kind, status, t in tickets.all()
+        ],
+    )
+
+
+async def _entries_of(
+    session: AsyncSession, payment_ids: list[str]
+) -> dict[str, dict[str, tuple[str, tuple[Posting, ...]]]]:
+    """payment id → entry key → (kind, sorted postings), for capture and settlement entries."""
+    rows = await session.execute(
+        select(
+            LedgerEntryRow.payment_id,
+            LedgerEntryRow.idempotency_key,
+            LedgerEntryRow.kind,
+            LedgerAccountRow.code,
+            LedgerPostingRow.currency,
+            LedgerPostingRow.amount,
+        )
+        .join(LedgerPostingRow, LedgerPostingRow.entry_id == LedgerEntryRow.id)
+        .join(LedgerAccountRow, LedgerAccountRow.id == LedgerPostingRow.account_id)
+        .where(LedgerEntryRow.payment_id.in_(payment_ids), LedgerEntryRow.kind.in_(PAYMENT_KINDS))
+    )
+    postings: dict[tuple[str, str, str], list[Posting]] = defaultdict(list)
+    for payment_id, key, kind, code, currency, amount in rows.all():
+        postings[(str(payment_id), key, kind)].append(Posting(code, currency, int(amount)))
+    found: dict[str, dict[str, tuple[str, tuple[Posting, ...]]]] = defaultdict(dict)
+    for (payment_id, key, kind), items in postings.items():
+        found[payment_id][key] = (kind, tuple(sorted(items)))
+    return found

@@ -1,0 +1,46 @@
+"""Wires payments into the app: routes, the shared context, listeners and the sweeper task."""
+
+import asyncio
+import contextlib
+
+from fastapi import FastAPI
+
+from server.config import Settings
+from server.contract import API_PREFIX
+from server.db import Database
+from server.payments.gateways import build_gateways
+from server.payments.listeners import TipListener
+from server.payments.routes import router as payments_router
+from server.payments.service import PaymentsContext
+from server.payments.sweeper import run_sweeper
+from server.webhooks.mpesa import router as mpesa_webhook_router
+
+
+class PaymentsRuntime:
+    def __init__(self, context: PaymentsContext) -> None:
+        self.context = context
+        self._sweeper: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        """Sweep at once: payments left pending while the server was down are settled now."""
+        self._sweeper = asyncio.create_task(run_sweeper(self.context), name="payments-sweeper")
+
+    async def stop(self) -> None:
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._sweeper
+        await self.context.gateways.aclose()
+
+
+def install_payments(app: FastAPI, settings: Settings, database: Database) -> PaymentsRuntime:
+    """`app.state.payment_listeners`: append a tip listener there (chat's `announce_tip`)."""
+    listeners: list[TipListener] = []
+    context = PaymentsContext(
+        database=database, settings=settings, gateways=build_gateways(settings), listeners=listeners
+    )
+    app.state.payments = context
+    app.state.payment_listeners = listeners
+    app.include_router(payments_router, prefix=API_PREFIX)
+    app.include_router(mpesa_webhook_router, prefix=API_PREFIX)
+    return PaymentsRuntime(context)

@@ -1,0 +1,59 @@
+"""What each kind of payment must name and match before it is stored.
+
+A tip names any creator (and optionally a stream). A ticket pays exactly the
+price of one of that creator's ticketed streams, once per payer. Subscriptions
+are not offered yet, and say so.
+"""
+
+from server.auth.tokens import Principal
+from server.contract.payments import CreatePaymentRequest, PaymentKind
+from server.errors import Conflict, InvalidInput
+from server.payments.repository import PaymentsRepository
+
+
+async def check_kind(
+    repo: PaymentsRepository, payer: Principal, body: CreatePaymentRequest
+) -> None:
+    if body.kind is PaymentKind.TIP:
+        return
+    if body.kind is PaymentKind.TICKET:
+        await _check_ticket(repo, payer, body)
+        return
+    raise InvalidInput(
+        f"{body.kind.value} payments are not available yet; tips and tickets are",
+        code="unsupported_kind",
+        details={"field": "kind"},
+    )
+
+
+async def _check_ticket(
+    repo: PaymentsRepository, payer: Principal, body: CreatePaymentRequest
+) -> None:
+    if body.stream_id is None:
+        raise InvalidInput(
+            "a ticket is for a stream: stream_id is required",
+            code="stream_required",
+            details={"field": "stream_id"},
+        )
+    stream = await repo.stream(body.stream_id)
+    if stream is None or stream.creator_id != body.creator_id:
+        raise InvalidInput(
+            "this creator has no such stream",
+            code="unknown_stream",
+            details={"field": "stream_id"},
+        )
+    if stream.visibility != "ticketed" or stream.price_amount is None:
+        raise InvalidInput(
+            "this stream needs no ticket", code="not_ticketed", details={"field": "stream_id"}
+        )
+    if (body.amount, body.currency) != (stream.price_amount, stream.price_currency):
+        raise InvalidInput(
+            "the amount must be the ticket's price",
+            code="price_mismatch",
+            details={
+                "field": "amount",
+                "price": {"amount": stream.price_amount, "currency": stream.price_currency},
+            },
+        )
+    if await repo.has_ticket(payer.id, stream.id):
+        raise Conflict("you already have a ticket for this stream", code="ticket_already_held")

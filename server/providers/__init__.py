@@ -1,0 +1,1 @@
+"""One adapter per external payment or video API, each with its sandbox twin."""

@@ -1,0 +1,1 @@
+"""Provider callbacks under `/api/v1/webhooks/<provider>`: verified, stored once, applied."""
