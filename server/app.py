@@ -13,6 +13,7 @@ from server.config import Settings, load_settings
 from server.contract import API_PREFIX
 from server.db import Database
 from server.earnings.routes import router as earnings_router
+from server.fanpage import router as fanpage_router
 from server.health.routes import router as health_router
 from server.http import AccessLogMiddleware, BodyLimitMiddleware, install_error_handlers
 from server.metrics import Metrics, MetricsMiddleware
@@ -67,6 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(earnings_router, prefix=API_PREFIX)
     sandbox_streaming = install_sandbox_streaming(app, settings, database)
     app.add_route("/metrics", metrics.render, include_in_schema=False)
+    app.include_router(fanpage_router)  # the fan page at /live/{id}, outside /api/v1
 
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
