@@ -20,6 +20,17 @@ def _migrate(settings: Settings) -> None:
     upgrade(settings.resolved_database_url)
 
 
+def _migrate_in_child() -> None:
+    """Migrate in a short-lived child, so Alembic (~11 MB) never stays in the serving
+    process: the bundled server lives beside the studio on creators' laptops."""
+    import subprocess
+
+    done = subprocess.run([sys.executable, "-m", "server", "migrate"], check=False)
+    if done.returncode != 0:
+        print("flash-server: the database migration failed (see above)", file=sys.stderr)
+        raise SystemExit(done.returncode)
+
+
 def _ledger_verify(settings: Settings) -> int:
     """Exit 0 when every ledger invariant holds, 1 when one fails, 2 when unreadable."""
     from server.ledger.command import verify_command
@@ -36,7 +47,7 @@ def _run(settings: Settings, host: str, port: int, migrate: bool) -> None:
 
     configure_logging(settings.log_level)
     if migrate:
-        _migrate(settings)
+        _migrate_in_child()
     uvicorn.run(
         create_app(settings),
         host=host,

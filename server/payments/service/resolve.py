@@ -55,7 +55,9 @@ async def resolve_payment(
             if payment.kind == PaymentKind.TICKET.value:
                 await repo.grant_ticket(payment)
         await repo.set_change_seq(payment_id, await repo.next_change_seq(payment.creator_id))
-    log.info("payment_resolved", payment_id=payment_id, status=status.value, code=failure_code)
+    log.info(
+        "payment_resolved", payment_id=payment_id, payment_status=status.value, code=failure_code
+    )
     if status is PaymentStatus.SUCCEEDED and payment.kind == PaymentKind.TIP.value:
         await notify_tip(
             ctx.listeners,

@@ -1,0 +1,1 @@
+"""Everything in the studio that is not a widget: testable without a screen."""

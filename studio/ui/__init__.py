@@ -1,0 +1,1 @@
+"""The studio's screens: widgets only; all work goes through `studio.core`."""

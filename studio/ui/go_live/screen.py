@@ -1,0 +1,278 @@
+"""Go Live: pick a stream, a source and a quality, then go live and watch how it goes.
+
+The screen only arranges and listens: streams go through `StreamsClient`, the
+broadcast through one `Encoder`, the connection test through
+`studio.core.bandwidth`. Everything slow is awaited on the qasync loop.
+While the screen is shown it asks the server every few seconds how it sees
+the stream, so "live" here means the viewers' side agrees.
+"""
+
+import asyncio
+import contextlib
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QHideEvent, QShowEvent
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+
+from server.contract import User
+from server.contract.streams import OwnerStream
+from studio.core.bandwidth import BandwidthTestFailed, measure_upstream
+from studio.core.encoder import Encoder, EncoderState, EncoderStatus, ffmpeg_executable
+from studio.core.errors import FlashError
+from studio.core.quality import choose_video_codec
+from studio.core.session import Session
+from studio.core.streams_client import StreamsClient
+from studio.ui.go_live.live_panel import LivePanel
+from studio.ui.go_live.quality_panel import QualityPanel
+from studio.ui.go_live.reasons import translated_reason
+from studio.ui.go_live.source_panel import SourcePanel
+from studio.ui.go_live.stream_panel import StreamPanel
+from studio.ui.go_live.tasks import WidgetTasks
+from studio.ui.screen import Screen
+
+POLL_S = 3.0
+
+
+class GoLiveScreen(Screen):
+    """The studio's main job. `use_session` connects it once the studio has a session."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.client: StreamsClient | None = None
+        self.encoder: Encoder | None = None
+        self.video_codec: str | None = None
+        self.shown = False
+        self._poll: asyncio.Task[None] | None = None
+        self.tasks = WidgetTasks(self)
+        self.title = QLabel()
+        self.title.setObjectName("screenTitle")
+        self.intro = QLabel()
+        self.intro.setObjectName("sectionBody")
+        self.intro.setWordWrap(True)
+        self.live = LivePanel()
+        self.streams = StreamPanel(self.tasks)
+        self.sources = SourcePanel()
+        self.quality = QualityPanel()
+        self.clock = QTimer(self)
+        self.clock.setInterval(1000)
+        self.clock.timeout.connect(self.live.tick)
+
+        left = QVBoxLayout()
+        left.addWidget(self.streams)
+        left.addWidget(self.quality)
+        left.addStretch(1)
+        right = QVBoxLayout()
+        right.addWidget(self.sources)
+        right.addStretch(1)
+        columns = QHBoxLayout()
+        columns.setSpacing(16)
+        columns.addLayout(left, 3)
+        columns.addLayout(right, 2)
+        content = QWidget()
+        layout = QVBoxLayout(content)
+        layout.setContentsMargins(32, 24, 32, 24)
+        layout.setSpacing(14)
+        layout.addWidget(self.title)
+        layout.addWidget(self.intro)
+        layout.addWidget(self.live)
+        layout.addLayout(columns, 1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+
+        self.live.go_button.clicked.connect(self.toggle_live)
+        self.live.finish_button.clicked.connect(self.finish_broadcast)
+        self.live.keep_button.clicked.connect(self.keep_stream)
+        self.quality.test_requested.connect(self.test_connection)
+        self.streams.stream_changed.connect(self._stream_changed)
+        self.sources.source_changed.connect(lambda _source: self.tasks.run(self._sync_preview()))
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """The panels are plain frames: the screen redraws their words too."""
+        for panel in (self.live, self.streams, self.sources, self.quality):
+            panel.retranslate()
+        self.title.setText(self.tr("Go live"))
+        self.intro.setText(
+            self.tr("Choose a stream, what to show and a quality that suits your connection. "
+                    "If your connection drops while live, the studio reconnects by itself.")
+        )  # fmt: skip
+
+    def use_session(self, session: Session) -> None:
+        """Follow the studio's sign-in: a new account gets its own streams, none when signed out."""
+        self.client = StreamsClient(session)
+        self.streams.client = self.client
+        session.signed_in.connect(self._signed_in)
+        session.signed_out.connect(lambda _reason: self.tasks.run(self._signed_out()))
+
+    async def shutdown(self) -> None:
+        """Nothing left streaming or previewing when the studio closes."""
+        await self._stop_polling()
+        await self.tasks.cancel_all()  # first: a Go Live half-way must not start an encoder after
+        if self.encoder is not None:
+            await self.encoder.stop()
+        await self.sources.preview.shutdown()
+
+    def toggle_live(self) -> None:
+        """A click starts work the screen owns, so closing the studio cancels it."""
+        self.tasks.run(self._toggle_live())
+
+    async def _toggle_live(self) -> None:
+        if self.live.on_air:
+            await self.end()
+        else:
+            await self.go_live()
+
+    async def go_live(self) -> None:
+        stream, source = self.streams.current, self.sources.source()
+        if stream is None or source is None:
+            why = self.tr("Create or choose a stream first.") if stream is None else (
+                self.sources.missing())  # fmt: skip
+            self.live.show_status(EncoderStatus(EncoderState.FAILED, why))
+            return
+        self.live.ended.hide()
+        self.live.set_busy(True)
+        self.live.show_status(EncoderStatus(EncoderState.CONNECTING))
+        self._lock(True)
+        if self.video_codec is None:
+            self.video_codec = await choose_video_codec(ffmpeg_executable())
+        encoder = Encoder(
+            ingest_url=stream.ingest_url,
+            stream_key=stream.stream_key,
+            source=source,
+            preset=self.quality.chosen(),
+            video_codec=self.video_codec,
+        )
+        self.encoder = encoder
+        encoder.state_changed.connect(self._encoder_changed)
+        encoder.stats_updated.connect(self.live.show_stats)
+        await self._sync_preview()
+        await encoder.start()
+        self.clock.start()
+        self.live.set_busy(False)
+
+    async def end(self) -> None:
+        """Stop sending; the stream itself stays open until the creator says what to do."""
+        if self.encoder is None:
+            return
+        self.live.set_busy(True)
+        await self.encoder.stop()
+        self.live.set_busy(False)
+        self.live.ended.show()
+
+    def finish_broadcast(self) -> None:
+        self.tasks.run(self._finish_broadcast())
+
+    async def _finish_broadcast(self) -> None:
+        stream = self.streams.current
+        if self.client is None or stream is None:
+            return
+        self.live.finish_button.setEnabled(False)
+        try:
+            done = await self.client.complete(stream.id)
+        except FlashError as error:
+            self.live.show_error(error)
+            return
+        finally:
+            self.live.finish_button.setEnabled(True)
+        self.live.ended.hide()
+        self.live.show_server_status(done.status)
+        await self.streams.refresh()
+
+    def keep_stream(self) -> None:
+        self.live.ended.hide()
+
+    def test_connection(self) -> None:
+        self.tasks.run(self._test_connection())
+
+    async def _test_connection(self) -> None:
+        stream = self.streams.current
+        if stream is None:
+            self.quality.show_message(self.tr("Create or choose a stream first."))
+            return
+        self.quality.set_testing(True)
+        self.live.set_busy(True)
+        self._lock(True)
+        try:
+            measured = await measure_upstream(stream.ingest_url, stream.stream_key)
+            self.quality.show_bandwidth(measured)
+        except BandwidthTestFailed as failed:
+            self.quality.show_message(translated_reason(failed.reason))
+        finally:
+            self.quality.set_testing(False)
+            self.live.set_busy(False)
+            self._lock(False)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        self.shown = True
+        self.tasks.run(self.sources.discover())
+        self.tasks.run(self._sync_preview())
+        if self._poll is None and self.client is not None:
+            self._poll = self.tasks.run(self._poll_server())
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt's name
+        super().hideEvent(event)
+        self.shown = False
+        poll, self._poll = self._poll, None  # at once: showing again starts a fresh poll
+        if poll is not None:
+            poll.cancel()
+        self.tasks.run(self._sync_preview())
+
+    def _encoder_changed(self, status: EncoderStatus) -> None:
+        self.live.show_status(status)
+        if status.state in (EncoderState.STOPPED, EncoderState.FAILED):
+            self.clock.stop()
+            self._lock(False)
+            self.tasks.run(self._sync_preview())
+
+    def _lock(self, locked: bool) -> None:
+        self.streams.lock(locked)
+        self.sources.lock(locked)
+        self.quality.lock(locked)
+
+    def _signed_in(self, user: User) -> None:
+        self.streams.use_currency(user.currency)
+        self.tasks.run(self.streams.refresh())
+
+    async def _signed_out(self) -> None:
+        if self.encoder is not None:
+            await self.encoder.stop()
+        self.streams.loaded = False
+        self.streams.streams = []
+        self.streams.retranslate()
+        self.live.show_server_status(None)
+
+    def _stream_changed(self, stream: OwnerStream | None) -> None:
+        self.live.show_server_status(stream.status if stream else None)
+
+    async def _sync_preview(self) -> None:
+        await self.sources.preview.update_to(
+            self.sources.source(), showing=self.shown, live=self.live.on_air
+        )
+
+    async def _poll_server(self) -> None:
+        """How the server sees the stream, every few seconds while this screen is shown."""
+        while True:
+            if not self.streams.loaded:  # signed in while the server was out of reach
+                await self.streams.refresh()
+            stream = self.streams.current
+            if self.client is not None and stream is not None:
+                with contextlib.suppress(FlashError):  # offline: the window's banner says so
+                    fresh = await self.client.get(stream.id)
+                    if self.streams.current is not None and self.streams.current.id == fresh.id:
+                        self.streams.update_stream(fresh)
+                        self.live.show_server_status(fresh.status)
+            await asyncio.sleep(POLL_S)
+
+    async def _stop_polling(self) -> None:
+        poll, self._poll = self._poll, None
+        if poll is not None:
+            poll.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await poll
