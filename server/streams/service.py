@@ -28,6 +28,7 @@ from server.contract.streams import (
 from server.db.base import new_id, utcnow
 from server.errors import Conflict, Forbidden, InvalidInput, NotFound, ProviderUnavailable
 from server.logs import get_logger
+from server.payments.tickets import has_ticket
 from server.providers.mux import LiveStreamSpec
 from server.streams import lifecycle
 from server.streams.models import StreamRow
@@ -236,12 +237,20 @@ async def _view(
 ) -> OwnerStream | Stream:
     names = await repo.display_names([stream.creator_id])
     replays = await repo.replays_of([stream.id])
+    owner = is_owner(stream, reader_id)
+    ticket_holder = (
+        not owner
+        and reader_id is not None
+        and stream.visibility == Visibility.TICKETED
+        and await has_ticket(repo.session, reader_id, stream.id)
+    )
     return stream_view(
         stream,
         names.get(stream.creator_id, ""),
         replays[stream.id],
         urls,
-        owner=is_owner(stream, reader_id),
+        owner=owner,
+        ticket_holder=ticket_holder,
     )
 
 

@@ -32,10 +32,13 @@ def stream_view(
     urls: StreamUrls,
     *,
     owner: bool,
+    ticket_holder: bool = False,
 ) -> OwnerStream | Stream:
-    """Members-only and ticketed playback stays with the owner until entitlement checks
-    (and Mux signed playback) exist: until then a public URL is all that gates them."""
-    open_to_reader = owner or stream.visibility == Visibility.PUBLIC
+    """A ticketed stream's playback goes to the owner and to those holding a ticket;
+    members-only playback stays with the owner until memberships (subscriptions) exist.
+    The playback URL itself is public (Mux signed playback is still to come)."""
+    ticketed = stream.visibility == Visibility.TICKETED
+    open_to_reader = owner or stream.visibility == Visibility.PUBLIC or (ticketed and ticket_holder)
     fields: dict[str, Any] = {
         "id": stream.id,
         "title": stream.title,

@@ -83,6 +83,13 @@ def test_a_paid_ticket_grants_access_once_it_succeeds(
     assert wait_for_status(client, fan, created["id"])["status"] == "succeeded"
     assert created["kind"] == "ticket"
     assert holds(settings, fan_id, stream_id)
+    # The ticket opens the player for its holder, and for nobody else.
+    seen_by_holder = client.get(f"/streams/{stream_id}", headers=bearer(fan)).json()
+    assert seen_by_holder["playback_url"]
+    assert client.get(f"/streams/{stream_id}").json()["playback_url"] is None
+    _, other_fan = register(client, role="fan")
+    seen_by_other = client.get(f"/streams/{stream_id}", headers=bearer(other_fan)).json()
+    assert seen_by_other["playback_url"] is None
     assert heard == []  # tickets are not announced in chat like tips
     again = pay(client, fan, ticket(creator_id, stream_id))
     assert again.status_code == 409 and again.json()["error"]["code"] == "ticket_already_held"
