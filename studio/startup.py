@@ -101,6 +101,7 @@ class Studio:
         self.shell.chat.bind(self.live)
         self.shell.dashboard.bind(self.live, settings)
         self.shell.go_live.use_session(self.session)
+        self.shell.go_live.use_settings(settings)
         window.retry_requested.connect(self.connection.check_now)
         window.restart_server_requested.connect(self.restart_bundled)
         self.vault.session_only.connect(lambda _reason: window.show_keyring_missing())

@@ -1021,6 +1021,41 @@
             <source>Disabled</source>
             <translation>Désactivé</translation>
         </message>
+        <message>
+            <location filename="../../studio/ui/go_live/live_panel.py" line="1" />
+            <source>Encoder speed</source>
+            <translation>Vitesse de l'encodeur</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/go_live/live_panel.py" line="1" />
+            <source>Encoder CPU</source>
+            <translation>Processeur (encodeur)</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/go_live/live_panel.py" line="1" />
+            <source>Viewers</source>
+            <translation>Spectateurs</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/go_live/live_panel.py" line="1" />
+            <source>%1×</source>
+            <translation>%1×</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/go_live/live_panel.py" line="1" />
+            <source>%1 %</source>
+            <translation>%1 %</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/go_live/live_panel.py" line="1" />
+            <source>Your connection or computer could not keep up, so the studio lowered the quality to %1. Your viewers now get a smoother picture.</source>
+            <translation>Votre connexion ou votre ordinateur n'arrivait plus à suivre : le studio a baissé la qualité en %1. Vos spectateurs ont maintenant une image plus fluide.</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/go_live/live_panel.py" line="1" />
+            <source>A copy of what you send is saved in %1.</source>
+            <translation>Une copie de ce que vous envoyez est enregistrée dans %1.</translation>
+        </message>
     </context>
     <context>
         <name>MainWindow</name>
@@ -1343,6 +1378,16 @@
             <source>Use %1</source>
             <translation>Utiliser %1</translation>
         </message>
+        <message>
+            <location filename="../../studio/ui/go_live/quality_panel.py" line="1" />
+            <source>Lower quality automatically when the connection struggles</source>
+            <translation>Baisser la qualité automatiquement quand la connexion peine</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/go_live/quality_panel.py" line="1" />
+            <source>Keep a copy of what I send on this computer (Videos)</source>
+            <translation>Garder une copie de ce que j'envoie sur cet ordinateur (Vidéos)</translation>
+        </message>
     </context>
     <context>
         <name>SettingsScreen</name>
@@ -1425,6 +1470,46 @@
             <location filename="../../studio/ui/settings_screen.py" line="166" />
             <source>In use: the built-in server on this computer.</source>
             <translation>Utilisé : le serveur intégré à cet ordinateur.</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/settings_screen.py" line="1" />
+            <source>Video encoder</source>
+            <translation>Encodeur vidéo</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/settings_screen.py" line="1" />
+            <source>ffmpeg program</source>
+            <translation>Programme ffmpeg</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/settings_screen.py" line="1" />
+            <source>Leave empty to use the ffmpeg built into the studio. Or give the full path of an ffmpeg on this computer, for example one that uses your graphics card.</source>
+            <translation>Laissez vide pour utiliser le ffmpeg intégré au studio. Ou indiquez le chemin complet d'un ffmpeg installé sur cet ordinateur, par exemple un qui utilise votre carte graphique.</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/settings_screen.py" line="1" />
+            <source>Built into the studio</source>
+            <translation>Intégré au studio</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/settings_screen.py" line="1" />
+            <source>Use this ffmpeg</source>
+            <translation>Utiliser ce ffmpeg</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/settings_screen.py" line="1" />
+            <source>This program did not answer like ffmpeg (ffmpeg -version). Choose the ffmpeg program itself, or leave the field empty.</source>
+            <translation>Ce programme n'a pas répondu comme ffmpeg (ffmpeg -version). Choisissez le programme ffmpeg lui-même, ou laissez le champ vide.</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/settings_screen.py" line="1" />
+            <source>There is no file at %1. Give the full path of the ffmpeg program.</source>
+            <translation>Aucun fichier à l'emplacement %1. Indiquez le chemin complet du programme ffmpeg.</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/settings_screen.py" line="1" />
+            <source>In use: the ffmpeg built into the studio.</source>
+            <translation>Utilisé : le ffmpeg intégré au studio.</translation>
         </message>
     </context>
     <context>

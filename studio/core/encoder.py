@@ -9,6 +9,13 @@ connect, so an offline laptop is not spawning encoders), which keeps the
 broadcast within the ingest's reconnect window (Mux's keeps it one asset).
 Before the stream was ever on air, a failure is reported at once with its
 reason instead: the creator is still at the Go Live button and can fix it.
+
+With `recordings`, ffmpeg's tee muxer also writes the very same encoded
+stream to an .mp4 (no second encode). The push stays the slave that may abort
+ffmpeg, since the reconnect logic depends on seeing it fail; the file is the
+slave that may fail quietly (a full disk must not end a broadcast). Each
+ffmpeg run, so each reconnect, starts a new file: fragmented MP4, playable even
+when the laptop dies mid-stream.
 """
 
 import asyncio
@@ -17,7 +24,9 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from studio.core.backoff import Backoff
@@ -94,6 +103,18 @@ def publish_url(ingest_url: str, stream_key: str) -> str:
     return f"{ingest_url.rstrip('/')}/{stream_key}"
 
 
+def _tee_escape(text: str) -> str:
+    """The tee muxer splits on | and reads [options] and \\ escapes in each slave's name."""
+    for special in ("\\", "|", "[", "]", "'"):
+        text = text.replace(special, "\\" + special)
+    return text
+
+
+def recording_name(now: datetime) -> str:
+    """One file per ffmpeg run, named so a folder of them sorts by time."""
+    return f"Flash Africa {now:%Y-%m-%d %H-%M-%S}.mp4"
+
+
 class Encoder:
     """Streams one source to one ingest until stopped; see the module docstring for how."""
 
@@ -107,6 +128,7 @@ class Encoder:
         video_codec: str = SOFTWARE_CODEC,
         ffmpeg: str | None = None,
         reconnect: Reconnect = Reconnect(),
+        recordings: Path | None = None,
     ) -> None:
         self._ingest_url = ingest_url
         self._stream_key = stream_key
@@ -115,6 +137,10 @@ class Encoder:
         self.video_codec = video_codec
         self._ffmpeg = ffmpeg_executable(ffmpeg)
         self._reconnect = reconnect
+        self.recordings = recordings
+        """A folder to keep a copy of what is sent in (None: no copy)."""
+        self.recorded: list[Path] = []
+        """The copies written so far, one per ffmpeg run."""
         self.state_changed = Event[EncoderStatus]()
         self.stats_updated = Event[EncoderStats]()
         self.status = EncoderStatus(EncoderState.STOPPED)
@@ -123,32 +149,61 @@ class Encoder:
         """The running ffmpeg's pid (benchmarks and diagnostics read it)."""
         self._task: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
+        self._restarting = asyncio.Event()
 
     @property
     def state(self) -> EncoderState:
         return self.status.state
 
-    def command(self) -> list[str]:
-        """The full ffmpeg command line (it holds the stream key: never log it)."""
+    def command(self, recording: Path | None = None) -> list[str]:
+        """The full ffmpeg command line (it holds the stream key: never log it); with
+        `recording`, the same encoded stream also goes to that file."""
         inputs = source_inputs(self.source, self.preset)
         filters = ["-vf", inputs.video_filter] if inputs.video_filter else []
+        push = publish_url(self._ingest_url, self._stream_key)
+        output = ["-f", "flv", "-flvflags", "no_duration_filesize", push]
+        if recording is not None:
+            # tee does not ask the encoders for global headers as flv and mp4 need: without
+            # this flag the ingest gets H.264 and AAC with no decoder configuration at all
+            output = ["-flags", "+global_header", "-f", "tee", (
+                f"[f=flv:flvflags=no_duration_filesize]{_tee_escape(push)}|"
+                f"[f=mp4:movflags=+frag_keyframe+empty_moov:onfail=ignore]"
+                f"{_tee_escape(recording.as_posix())}"
+            )]  # fmt: skip
         return [
             self._ffmpeg, "-hide_banner", "-loglevel", "warning", "-nostats",
             "-progress", "pipe:1", "-stats_period", str(PROGRESS_PERIOD_S),
             *inputs.args,
             "-map", inputs.video_map, "-map", inputs.audio_map, *filters,
             *video_args(self.video_codec, self.preset), *audio_args(self.preset),
-            *network_args(self.preset), "-f", "flv", "-flvflags", "no_duration_filesize",
-            publish_url(self._ingest_url, self._stream_key),
+            *network_args(self.preset), *output,
         ]  # fmt: skip
+
+    def _next_recording(self) -> Path | None:
+        if self.recordings is None:
+            return None
+        self.recordings.mkdir(parents=True, exist_ok=True)
+        path = self.recordings / recording_name(datetime.now())
+        if path in self.recorded:  # a reconnect within the same second
+            path = path.with_stem(f"{path.stem} ({len(self.recorded) + 1})")
+        self.recorded.append(path)
+        return path
 
     async def start(self) -> None:
         """Begin going live; returns at once, progress arrives through the events."""
         if self._task is not None and not self._task.done():
             return
         self._stopping.clear()
+        self._restarting.clear()
         self._set(EncoderState.CONNECTING)
         self._task = asyncio.create_task(self._run(), name="encoder")
+
+    def change_preset(self, preset: Preset) -> None:
+        """Carry on at `preset`: the running ffmpeg quits cleanly and a new one starts at
+        once on the same key, so viewers see a short pause rather than an end."""
+        self.preset = preset
+        if self._task is not None and not self._task.done():
+            self._restarting.set()
 
     async def stop(self) -> None:
         """End the stream cleanly (the ingest sees an unpublish) and wait for ffmpeg."""
@@ -189,6 +244,10 @@ class Encoder:
                 went_live, failure = await self._run_ffmpeg()
                 if self._stopping.is_set():
                     break
+                if self._restarting.is_set():  # change_preset: straight back on air
+                    self._restarting.clear()
+                    was_live = was_live or went_live
+                    continue
                 if went_live:
                     was_live, attempt, refused_since = True, 0, None
                 failure = failure or Failure(FailureKind.OTHER, "ffmpeg stopped on its own")
@@ -239,8 +298,9 @@ class Encoder:
         """One ffmpeg run: whether it got on air, and why it ended (None: a clean exit)."""
         failures = FailureReader(self._ingest_url, secrets=(self._stream_key,))
         try:
+            recording = await asyncio.to_thread(self._next_recording)
             process = await asyncio.create_subprocess_exec(
-                *self.command(),
+                *self.command(recording),
                 stdin=asyncio.subprocess.PIPE,
                 stdout=asyncio.subprocess.PIPE,
                 stderr=asyncio.subprocess.PIPE,
@@ -277,8 +337,9 @@ class Encoder:
             stats = progress.feed(line)
             if stats is None:
                 return
-            if stats.total_size and stats.total_size > run.bytes_sent:
-                run.bytes_sent, run.last_sent = stats.total_size, time.monotonic()
+            sent = _sent_so_far(stats)
+            if sent and sent > run.bytes_sent:
+                run.bytes_sent, run.last_sent = sent, time.monotonic()
                 if not run.went_live and not stats.ended:
                     run.went_live = True
                     self._set(EncoderState.LIVE)
@@ -291,7 +352,7 @@ class Encoder:
         """Stop ffmpeg when asked, or when the link is dead but no error says so."""
         limits = self._reconnect
         while process.returncode is None:
-            if self._stopping.is_set():
+            if self._stopping.is_set() or self._restarting.is_set():
                 await _ask_to_quit(process)
                 return
             now = time.monotonic()
@@ -318,6 +379,14 @@ class _Run:
     bytes_sent: int = 0
     last_sent: float = 0.0
     killed_because: Failure | None = None
+
+
+def _sent_so_far(stats: EncoderStats) -> int | None:
+    """How far the push has got: bytes out, or (through tee, which reports no size) the
+    microseconds of stream written, which only move once the ingest took the header."""
+    if stats.total_size is not None:
+        return stats.total_size
+    return round(stats.out_time_s * 1_000_000) if stats.out_time_s is not None else None
 
 
 async def _read_lines(stream: asyncio.StreamReader | None, handle: Callable[[str], object]) -> None:

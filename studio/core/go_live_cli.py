@@ -12,7 +12,10 @@ import time
 from pathlib import Path
 
 from studio.core.encoder import Encoder, EncoderState, EncoderStatus, ffmpeg_executable
+from studio.core.errors import FlashError
+from studio.core.ffmpeg_check import ffmpeg_version
 from studio.core.quality import DEFAULT_PRESET, PRESETS, SOFTWARE_CODEC, choose_video_codec
+from studio.core.settings import FFMPEG_PATH, StudioSettings
 from studio.core.sources import Camera, Screen, Source, TestPattern, VideoFile
 
 EXIT_FAILED = 1
@@ -43,7 +46,12 @@ def _parser() -> argparse.ArgumentParser:
         default="auto",
         help="auto: a hardware H.264 encoder when one passes a test encode",
     )
-    parser.add_argument("--ffmpeg", help="the ffmpeg to use (default: the bundled one)")
+    parser.add_argument(
+        "--ffmpeg",
+        metavar="PATH",
+        help="the ffmpeg to use (default: the one chosen in the studio's Settings, else the "
+        "bundled one)",
+    )
     return parser
 
 
@@ -75,7 +83,13 @@ def main(argv: list[str]) -> int:
 
 
 async def _go_live(args: argparse.Namespace, source: Source) -> int:
-    ffmpeg = ffmpeg_executable(args.ffmpeg)
+    chosen = args.ffmpeg or StudioSettings.load().get(FFMPEG_PATH)
+    if chosen:
+        try:
+            await ffmpeg_version(chosen)
+        except FlashError as error:
+            return _failed(error.message)
+    ffmpeg = ffmpeg_executable(chosen or None)
     codec = SOFTWARE_CODEC
     if args.video_encoder == "auto":
         codec = await choose_video_codec(ffmpeg)

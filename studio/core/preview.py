@@ -42,7 +42,8 @@ class SourcePreview:
 
     def __init__(self, still: Path, ffmpeg: str | None = None) -> None:
         self.still = still
-        self._ffmpeg = ffmpeg
+        self.ffmpeg = ffmpeg
+        """The ffmpeg chosen in Settings (None: the bundled one); read at each start."""
         self._process: asyncio.subprocess.Process | None = None
         self.error = ""
         """ffmpeg's last words when the preview stopped on its own ('' otherwise)."""
@@ -60,7 +61,7 @@ class SourcePreview:
         self.still.parent.mkdir(parents=True, exist_ok=True)
         try:
             self._process = await asyncio.create_subprocess_exec(
-                *preview_command(ffmpeg_executable(self._ffmpeg), source, self.still),
+                *preview_command(ffmpeg_executable(self.ffmpeg), source, self.still),
                 stdin=asyncio.subprocess.DEVNULL,
                 stdout=asyncio.subprocess.DEVNULL,
                 stderr=asyncio.subprocess.PIPE,

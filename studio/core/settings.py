@@ -42,6 +42,15 @@ def _update_feed_url(value: str) -> str:
     return value
 
 
+def _ffmpeg_path(value: str) -> str:
+    """Only the cheap check here (it also runs when the file is read at start-up);
+    `studio.core.ffmpeg_check` proves the program runs before the screen saves it."""
+    value = value.strip()
+    if value and not Path(value).is_file():
+        raise ValueError("there is no file at this path: give the full path of the ffmpeg program")
+    return value
+
+
 def _system_language() -> str:
     code = locale.getlocale()[0] or os.environ.get("LANG", "")
     return "fr" if code.lower().startswith("fr") else "en"
@@ -77,7 +86,11 @@ UPDATE_FEED_URL = Setting("update_feed_url", str, "", check=_update_feed_url)
 """The release feed `studio.core.updates` reads; empty: the studio never looks for updates."""
 ALERT_SOUND = Setting("alert_sound", bool, True)
 """Play a short sound with each tip alert on the dashboard."""
-SETTINGS: tuple[Setting[Any], ...] = (SERVER_URL, LANGUAGE, THEME, UPDATE_FEED_URL, ALERT_SOUND)
+FFMPEG_PATH = Setting("ffmpeg_path", str, "", check=_ffmpeg_path)
+"""A system ffmpeg (say, one built with the laptop's GPU encoder); empty: the bundled one."""
+SETTINGS: tuple[Setting[Any], ...] = (
+    SERVER_URL, LANGUAGE, THEME, UPDATE_FEED_URL, ALERT_SOUND, FFMPEG_PATH
+)  # fmt: skip
 
 
 def default_path() -> Path:

@@ -8,7 +8,13 @@ never handles tokens. Answers are the contract's models; failures are
 
 from functools import partial
 
-from server.contract.streams import OwnerStream, StreamCreate, StreamList, StreamStatus
+from server.contract.streams import (
+    OwnerStream,
+    StreamCreate,
+    StreamList,
+    StreamStatus,
+    ViewerStats,
+)
 from studio.core.session import Session
 
 CLOSED_STATUSES = (StreamStatus.COMPLETED, StreamStatus.DISABLED)
@@ -45,6 +51,12 @@ class StreamsClient:
 
     async def get(self, stream_id: str) -> OwnerStream:
         return await self._owner_call("GET", f"/streams/{stream_id}")
+
+    async def viewers(self, stream_id: str) -> ViewerStats:
+        """How many watch now (public: the fan page shows it too, so no token is sent)."""
+        return await self.session.api.send(
+            "GET", f"/streams/{stream_id}/viewers", answer=ViewerStats
+        )
 
     async def reset_key(self, stream_id: str) -> OwnerStream:
         """A new key; the old one is refused by the ingest from now on."""

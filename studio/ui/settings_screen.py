@@ -1,6 +1,7 @@
-"""Settings: which server to use, the language, the theme.
+"""Settings: which server to use, which ffmpeg streams, the language, the theme.
 
-Changes are saved at once (the server address when the user confirms it);
+Changes are saved at once (the server address and the ffmpeg when the user
+confirms them; an ffmpeg must first answer `-version`);
 the rest of the app reacts to the settings' `changed` event.
 """
 
@@ -21,7 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from studio.core.errors import FlashError
-from studio.core.settings import LANGUAGE, SERVER_URL, THEME, Setting, StudioSettings
+from studio.core.ffmpeg_check import ffmpeg_version
+from studio.core.settings import FFMPEG_PATH, LANGUAGE, SERVER_URL, THEME, Setting, StudioSettings
 from studio.ui.async_slot import async_slot
 from studio.ui.form import FormField
 from studio.ui.messages import field_message
@@ -53,6 +55,16 @@ class SettingsScreen(Screen):
         self.server_in_use = QLabel()
         self.server_in_use.setObjectName("hint")
         self.server_in_use.setWordWrap(True)
+        self.ffmpeg_title = QLabel()
+        self.ffmpeg_title.setObjectName("sectionTitle")
+        self.ffmpeg_input = QLineEdit()
+        self.ffmpeg = FormField(self.ffmpeg_input)
+        self.apply_ffmpeg = QPushButton()
+        self.ffmpeg_in_use = QLabel()
+        self.ffmpeg_in_use.setObjectName("hint")
+        self.ffmpeg_in_use.setWordWrap(True)
+        self.ffmpeg_version = ""
+        """The `-version` line of the ffmpeg last checked here ('' for the bundled one)."""
         self.look_title = QLabel()
         self.look_title.setObjectName("sectionTitle")
         self.language_box = QComboBox()
@@ -79,6 +91,13 @@ class SettingsScreen(Screen):
         apply_row.addStretch(1)
         layout.addLayout(apply_row)
         layout.addWidget(self.server_in_use)
+        layout.addWidget(self.ffmpeg_title)
+        layout.addWidget(self.ffmpeg)
+        ffmpeg_row = QHBoxLayout()
+        ffmpeg_row.addWidget(self.apply_ffmpeg)
+        ffmpeg_row.addStretch(1)
+        layout.addLayout(ffmpeg_row)
+        layout.addWidget(self.ffmpeg_in_use)
         layout.addWidget(self.look_title)
         layout.addWidget(self.language)
         layout.addWidget(self.theme)
@@ -95,6 +114,8 @@ class SettingsScreen(Screen):
 
         self.apply_server.clicked.connect(self.save_server)
         self.server_input.returnPressed.connect(self.save_server)
+        self.apply_ffmpeg.clicked.connect(self.save_ffmpeg)
+        self.ffmpeg_input.returnPressed.connect(self.save_ffmpeg)
         self.language_box.currentIndexChanged.connect(self.choose_language)
         self.theme_box.currentIndexChanged.connect(self.choose_theme)
         settings.changed.connect(self._setting_changed)
@@ -114,6 +135,16 @@ class SettingsScreen(Screen):
         )
         self.server_input.setPlaceholderText(self.tr("https://your-server.example"))
         self.apply_server.setText(self.tr("Use this server"))
+        self.ffmpeg_title.setText(self.tr("Video encoder"))
+        self.ffmpeg.set_texts(
+            self.tr("ffmpeg program"),
+            self.tr(
+                "Leave empty to use the ffmpeg built into the studio. Or give the full path "
+                "of an ffmpeg on this computer, for example one that uses your graphics card."
+            ),
+        )
+        self.ffmpeg_input.setPlaceholderText(self.tr("Built into the studio"))
+        self.apply_ffmpeg.setText(self.tr("Use this ffmpeg"))
         self.look_title.setText(self.tr("Language and appearance"))
         self.language.set_texts(self.tr("Language"))
         self.theme.set_texts(self.tr("Theme"))
@@ -145,6 +176,34 @@ class SettingsScreen(Screen):
         self._show_values()
 
     @async_slot
+    async def save_ffmpeg(self) -> None:
+        """Check that the program runs as ffmpeg before anything streams with it."""
+        self.ffmpeg.set_error("")
+        path = self.ffmpeg_input.text().strip()
+        self.apply_ffmpeg.setEnabled(False)
+        try:
+            version = await ffmpeg_version(path) if path else ""
+            await self.settings.set(FFMPEG_PATH, path)
+        except FlashError as error:
+            self.ffmpeg.set_error(self._ffmpeg_message(error, path))
+            return
+        finally:
+            self.apply_ffmpeg.setEnabled(True)
+        self.ffmpeg_version = version.split(" Copyright")[0]
+        self.ffmpeg_input.setText(path)
+        self._show_values()
+
+    def _ffmpeg_message(self, error: FlashError, path: str) -> str:
+        if error.code == "ffmpeg_broken":
+            return self.tr(
+                "This program did not answer like ffmpeg (ffmpeg -version). Choose the ffmpeg "
+                "program itself, or leave the field empty."
+            )
+        return self.tr("There is no file at %1. Give the full path of the ffmpeg program.").replace(
+            "%1", path
+        )
+
+    @async_slot
     async def choose_language(self) -> None:
         await self.settings.set(LANGUAGE, self.language_box.currentData())
 
@@ -164,6 +223,16 @@ class SettingsScreen(Screen):
             self.tr("In use: %1").replace("%1", url)
             if url
             else self.tr("In use: the built-in server on this computer.")
+        )
+        ffmpeg = self.settings.get(FFMPEG_PATH)
+        if not self.ffmpeg_input.hasFocus():
+            self.ffmpeg_input.setText(ffmpeg)
+        self.ffmpeg_in_use.setText(
+            self.tr("In use: %1").replace("%1", f"{ffmpeg} ({self.ffmpeg_version})")
+            if ffmpeg and self.ffmpeg_version
+            else self.tr("In use: %1").replace("%1", ffmpeg)
+            if ffmpeg
+            else self.tr("In use: the ffmpeg built into the studio.")
         )
         for box, setting in ((self.language_box, LANGUAGE), (self.theme_box, THEME)):
             box.blockSignals(True)

@@ -1,8 +1,10 @@
 """The Encoder pushing real ffmpeg streams to real RTMP servers (nginx-rtmp, the sandbox ingest)."""
 
 import asyncio
+import re
 import time
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import psutil
@@ -26,6 +28,67 @@ S = EncoderState
 def nginx(tmp_path: Path) -> Iterator[NginxRtmp]:
     with running_nginx(tmp_path / "nginx") as server:
         yield server
+
+
+@pytest.fixture
+def recording_nginx(tmp_path: Path) -> Iterator[NginxRtmp]:
+    with running_nginx(tmp_path / "nginx", record=True) as server:
+        yield server
+
+
+@dataclass(frozen=True)
+class Received:
+    """What a viewer's decoder finds in a file: the video codec, frame size and length."""
+
+    codec: str
+    width: int
+    height: int
+    duration_s: float
+
+
+_VIDEO_STREAM = re.compile(
+    r"Stream #\S+.*?: Video: (?P<codec>\w+).*?, (?P<w>\d{2,5})x(?P<h>\d{2,5})"
+)
+_DECODED_TIME = re.compile(r"time=(?P<h>\d+):(?P<m>\d\d):(?P<s>\d\d(?:\.\d+)?)")
+
+
+def parse_probe(report: str) -> Received:
+    """`ffmpeg -i FILE -f null -` output read as ffprobe would (imageio-ffmpeg has no ffprobe);
+    the length is the last `time=` of the decode, so a file without a duration tag still has one."""
+    stream = _VIDEO_STREAM.search(report)
+    times = _DECODED_TIME.findall(report)
+    assert stream is not None and times, report
+    hours, minutes, seconds = times[-1]
+    return Received(
+        codec=stream.group("codec"),
+        width=int(stream.group("w")),
+        height=int(stream.group("h")),
+        duration_s=int(hours) * 3600 + int(minutes) * 60 + float(seconds),
+    )
+
+
+async def probe(media: Path) -> Received:
+    """Decode the whole video of `media`: a file that does not decode fails the test here."""
+    decoder = await asyncio.create_subprocess_exec(
+        ffmpeg_executable(), "-hide_banner", "-nostdin", "-i", str(media), "-map", "0:v:0",
+        "-f", "null", "-",
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    _, report = await decoder.communicate()
+    assert decoder.returncode == 0, report.decode("utf-8", "replace")
+    return parse_probe(report.decode("utf-8", "replace"))
+
+
+def test_parse_probe_reads_codec_size_and_decoded_length() -> None:
+    report = (
+        "Input #0, flv, from 'sk.flv':\n"
+        "  Stream #0:0: Video: h264 (High), yuv420p(progressive), 640x360 [SAR 1:1 DAR 16:9], "
+        "30.30 fps\n"
+        "  Stream #0:1: Audio: aac (LC), 48000 Hz, stereo, fltp\n"
+        "frame=   45 fps=0.0 q=-0.0 size=N/A time=00:00:01.50 bitrate=N/A speed=15x\r"
+        "frame=   90 fps=0.0 q=-0.0 Lsize=N/A time=00:00:03.00 bitrate=N/A speed=16x\n"
+    )
+    assert parse_probe(report) == Received("h264", 640, 360, 3.0)
 
 
 class Keys:
@@ -86,6 +149,10 @@ class Watched:
     def _on_stats(self, stats: EncoderStats) -> None:
         self.stats.append(stats)
         self._progress.set()
+
+    async def next_report(self) -> None:
+        self._progress.clear()
+        await self._progress.wait()
 
     async def streamed(self, seconds: float) -> None:
         """Until ffmpeg reports `seconds` of output sent."""
@@ -225,3 +292,79 @@ async def test_a_missing_ffmpeg_fails_with_a_reason(tmp_path: Path) -> None:
         failed = await encoder.wait_for(S.FAILED, S.LIVE)
     assert failed.state == S.FAILED and failed.reason is not None
     assert failed.reason.startswith("Can't start ffmpeg")
+
+
+async def test_the_ingest_receives_h264_at_the_preset_size_for_as_long_as_sent(
+    recording_nginx: NginxRtmp,
+) -> None:
+    watched = Watched(recording_nginx.url)
+    await watched.encoder.start()
+    await watched.reach(S.LIVE)
+    await watched.streamed(3.0)
+    await watched.encoder.stop()
+    sent = watched.encoder.stats.out_time_s
+    assert sent is not None
+
+    received = await probe(recording_nginx.recordings / f"{KEY}.flv")
+    preset = watched.encoder.preset
+    assert (received.codec, received.width, received.height) == (
+        "h264",
+        preset.width,
+        preset.height,
+    )
+    assert abs(received.duration_s - sent) < 0.5, (received, sent)
+
+
+async def test_a_preset_change_while_live_restarts_ffmpeg_without_leaving_the_air(
+    nginx: NginxRtmp,
+) -> None:
+    watched = Watched(nginx.url)
+    watched.encoder.preset = PRESETS["480p"]
+    await watched.encoder.start()
+    await watched.reach(S.LIVE)
+    first_pid = watched.encoder.process_id
+
+    watched.encoder.change_preset(PRESETS["360p"])
+    async with asyncio.timeout(15):
+        while watched.encoder.process_id == first_pid:  # progress arrives from the new one
+            await watched.next_report()
+    await watched.streamed(1.0)
+    assert watched.encoder.process_id is not None
+    running = " ".join(psutil.Process(watched.encoder.process_id).cmdline())
+    assert "size=640x360" in running  # the new ffmpeg really encodes the lighter preset
+    await watched.encoder.stop()
+    assert watched.states() == [S.CONNECTING, S.LIVE, S.STOPPED]
+    assert ffmpeg_children() == []
+
+
+async def test_a_local_copy_of_what_is_sent_is_recorded_and_plays(
+    recording_nginx: NginxRtmp, tmp_path: Path
+) -> None:
+    folder = tmp_path / "Videos [mine]" / "Flash Africa"  # tee's special characters too
+    watched = Watched(recording_nginx.url)
+    watched.encoder.recordings = folder
+    await watched.encoder.start()
+    await watched.reach(S.LIVE)  # through tee, which reports no byte count
+    await watched.streamed(2.0)
+    await watched.encoder.stop()
+    sent = watched.encoder.stats.out_time_s
+    assert sent is not None and watched.states() == [S.CONNECTING, S.LIVE, S.STOPPED]
+
+    [copy] = watched.encoder.recorded
+    assert copy.parent == folder and copy.name.startswith("Flash Africa ")
+    assert copy.suffix == ".mp4"
+    kept, received = await asyncio.gather(
+        probe(copy), probe(recording_nginx.recordings / f"{KEY}.flv")
+    )
+    assert (kept.codec, kept.width, kept.height) == ("h264", 640, 360)
+    assert abs(kept.duration_s - sent) < 0.5 and abs(received.duration_s - sent) < 0.5
+
+
+async def test_recording_does_not_hide_an_unreachable_ingest(tmp_path: Path) -> None:
+    port = free_port()
+    watched = Watched(f"rtmp://127.0.0.1:{port}/live")
+    watched.encoder.recordings = tmp_path
+    await watched.encoder.start()
+    failed = await watched.reach(S.FAILED, S.LIVE)
+    assert failed.state == S.FAILED and failed.reason is not None
+    assert f"Can't reach the ingest at 127.0.0.1:{port}" in failed.reason

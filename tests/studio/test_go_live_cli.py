@@ -10,6 +10,7 @@ import pytest
 from server.streams.sandbox_ingest import SandboxIngest
 from tests.support.live_server import free_port
 from tests.support.nginx_rtmp import NginxRtmp, running_nginx
+from tests.support.system_ffmpeg import SystemFfmpeg
 
 KEY = "sk-cli-0123456789abcdef"
 
@@ -87,3 +88,27 @@ async def test_a_wrong_duration_is_a_usage_error() -> None:
         "--ingest", "rtmp://h/live", "--stream-key", "k", "--duration", "0"
     )
     assert code == 2 and "--duration" in err
+
+
+async def test_the_ffmpeg_given_with_the_flag_is_the_one_that_streams(
+    nginx: NginxRtmp, tmp_path: Path
+) -> None:
+    system = SystemFfmpeg(tmp_path / "bin")
+    code, out, err = await go_live(
+        "--ingest", nginx.url, "--stream-key", KEY, "--duration", "1", "--preset", "360p",
+        "--video-encoder", "software", "--ffmpeg", str(system.path),
+    )  # fmt: skip
+    assert (code, err) == (0, "") and KEY not in out
+    calls = system.arguments()
+    assert calls[0] == "-version"
+    assert any(call.endswith(f"{nginx.url}/{KEY}") for call in calls[1:])
+
+
+async def test_a_missing_ffmpeg_exits_non_zero_with_one_line(tmp_path: Path) -> None:
+    missing = tmp_path / "ffmpeg"
+    code, _, err = await go_live(
+        "--ingest", "rtmp://127.0.0.1/live", "--stream-key", KEY, "--duration", "1",
+        "--ffmpeg", str(missing),
+    )  # fmt: skip
+    assert code == 1
+    assert err.splitlines() == [f"go-live: There is no file at {missing}."]

@@ -41,6 +41,37 @@ def test_a_drop_while_live_is_told_calmly_with_a_counter(qtbot: QtBot) -> None:
     )
     assert panel.duration.text() == "0:00:01"
 
+
+def test_the_health_row_shows_speed_encoder_cpu_and_viewers(qtbot: QtBot) -> None:
+    panel = LivePanel()
+    qtbot.addWidget(panel)
+    panel.show_viewers(3)  # the server's count shows whether or not we are live
+    assert (panel.speed.text(), panel.cpu.text(), panel.viewers_value.text()) == ("—", "—", "3")
+    panel.show_status(EncoderStatus(EncoderState.CONNECTING))
+    panel.show_encoder_cpu(None)  # the first sample only starts psutil's interval
+    assert panel.cpu.text() == "—"
+    panel.show_status(EncoderStatus(EncoderState.LIVE))
+    panel.show_stats(EncoderStats(frame=90, fps=29.0, speed=0.97))
+    panel.show_encoder_cpu(23.4)
+    panel.show_viewers(12)
+    assert (panel.speed.text(), panel.cpu.text(), panel.viewers_value.text()) == (
+        "0.97×",
+        "23 %",
+        "12",
+    )
+    panel.show_quality_lowered("360p")
+    assert "lowered the quality to 360p" in panel.notice.text()
+    panel.show_status(EncoderStatus(EncoderState.STOPPED))
+    assert (panel.speed.text(), panel.cpu.text()) == ("—", "—")
+    panel.show_status(EncoderStatus(EncoderState.CONNECTING))  # the next broadcast starts fresh
+    assert panel.lowered_to is None and panel.notice.isHidden()
+
+
+def test_a_drop_is_counted_and_a_failure_is_told(qtbot: QtBot) -> None:
+    panel = LivePanel()
+    qtbot.addWidget(panel)
+    panel.show_status(EncoderStatus(EncoderState.CONNECTING))
+    panel.show_status(EncoderStatus(EncoderState.LIVE))
     panel.show_status(EncoderStatus(EncoderState.RECONNECTING, "The connection dropped"))
     for _ in range(3):
         panel.tick()

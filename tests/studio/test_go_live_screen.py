@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import psutil
+import pytest
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
@@ -79,15 +80,26 @@ def test_create_a_stream_see_its_masked_key_and_reset_it(
 
 
 def test_go_live_with_the_test_pattern_then_end_the_broadcast(
-    qtbot: QtBot, studios: StudioRunner
+    qtbot: QtBot, studios: StudioRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     studio, screen = open_go_live(qtbot, studios)
     stream = create_stream(qtbot, screen)
-    screen.quality.preset_box.setCurrentIndex(screen.quality.preset_box.findData("360p"))
+    screen.quality.preset_box.setCurrentIndex(screen.quality.preset_box.findData("480p"))
+    screen.quality.adaptive.setChecked(True)
+    copies = tmp_path / "Videos" / "Flash Africa"
+    monkeypatch.setattr(screen, "copies_folder", lambda: copies)  # not the tester's Videos
+    screen.quality.keep_copy.setChecked(True)
     assert screen.client is not None
 
     click(qtbot, screen.live.go_button)
     qtbot.waitUntil(lambda: screen.live.status.state == EncoderState.LIVE, timeout=LIVE_MS)
+    assert not screen.quality.adaptive.isEnabled()  # locked while live, like the preset
+    assert screen.adaptive is not None and screen.encoder is not None
+    assert not screen.live.notice.isVisible()
+    screen.adaptive.stepped_down.emit(PRESETS["360p"])  # what the watcher says after a struggle
+    assert screen.live.notice.isVisible() and "lowered the quality to 360p" in (
+        screen.live.notice.text()
+    )
     qtbot.waitUntil(lambda: screen.live.server.text() == "Live", timeout=LIVE_MS)
     assert finish(qtbot, screen.client.get(stream.id)).status == StreamStatus.ACTIVE
     assert screen.live.go_button.text() == "End"
@@ -95,6 +107,9 @@ def test_go_live_with_the_test_pattern_then_end_the_broadcast(
     assert not screen.streams.reset_button.isEnabled()
     qtbot.waitUntil(lambda: screen.live.bitrate.text() != "—", timeout=LIVE_MS)
     qtbot.waitUntil(lambda: screen.live.duration.text() != "—", timeout=LIVE_MS)
+    qtbot.waitUntil(lambda: screen.live.speed.text().endswith("×"), timeout=LIVE_MS)
+    qtbot.waitUntil(lambda: screen.live.cpu.text().endswith("%"), timeout=LIVE_MS)
+    qtbot.waitUntil(lambda: screen.live.viewers_value.text() == "0", timeout=LIVE_MS)
     shoot(qtbot, studio.window, "live_light")
     studios.appearance.set_theme("dark")
     shoot(qtbot, studio.window, "live_dark")
@@ -107,6 +122,9 @@ def test_go_live_with_the_test_pattern_then_end_the_broadcast(
     click(qtbot, screen.live.go_button)
     qtbot.waitUntil(screen.live.ended.isVisible, timeout=LIVE_MS)
     assert screen.live.status.state == EncoderState.STOPPED
+    assert screen.live.copy_note.isVisible() and str(copies) in screen.live.copy_note.text()
+    [copy] = copies.iterdir()
+    assert copy.suffix == ".mp4" and copy.stat().st_size > 0
     click(qtbot, screen.live.finish_button)
     qtbot.waitUntil(lambda: not screen.live.ended.isVisible(), timeout=20_000)
     assert finish(qtbot, screen.client.get(stream.id)).status == StreamStatus.COMPLETED

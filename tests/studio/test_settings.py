@@ -7,11 +7,14 @@ import pytest
 from PySide6.QtGui import QColor
 from pytestqt.qtbot import QtBot
 
+from studio.core.encoder import ffmpeg_executable
 from studio.core.errors import InvalidInput
-from studio.core.settings import LANGUAGE, SERVER_URL, SETTINGS, THEME, StudioSettings
+from studio.core.ffmpeg_check import ffmpeg_version
+from studio.core.settings import FFMPEG_PATH, LANGUAGE, SERVER_URL, SETTINGS, THEME, StudioSettings
 from studio.ui.main_window import MainWindow
 from studio.ui.settings_screen import SettingsScreen
 from tests.studio.conftest import StudioRunner, finish
+from tests.support.system_ffmpeg import SystemFfmpeg, not_ffmpeg
 
 
 def test_defaults_when_there_is_no_file(tmp_path: Path) -> None:
@@ -113,3 +116,62 @@ def test_the_theme_switches_between_light_and_dark(qtbot: QtBot, studios: Studio
     assert studio.appearance.shade == "light"
     finish(qtbot, studio.settings.set(THEME, "system"))
     assert studio.appearance.shade in ("light", "dark")
+
+
+async def test_an_ffmpeg_path_must_name_a_file_that_answers_like_ffmpeg(tmp_path: Path) -> None:
+    assert (await ffmpeg_version(ffmpeg_executable())).startswith("ffmpeg version")
+    with pytest.raises(InvalidInput) as missing:
+        await ffmpeg_version(str(tmp_path / "nothing-here"))
+    assert missing.value.code == "ffmpeg_missing" and "ffmpeg_path" in missing.value.fields
+    with pytest.raises(InvalidInput) as other:
+        await ffmpeg_version(str(not_ffmpeg(tmp_path)))
+    assert other.value.code == "ffmpeg_broken"
+
+    settings = StudioSettings.load(tmp_path / "studio.json")
+    assert settings.get(FFMPEG_PATH) == ""  # the bundled one
+    with pytest.raises(InvalidInput):
+        await settings.set(FFMPEG_PATH, str(tmp_path / "nothing-here"))
+    await settings.set(FFMPEG_PATH, f" {ffmpeg_executable()} ")
+    assert StudioSettings.load(settings.path).get(FFMPEG_PATH) == ffmpeg_executable()
+
+
+def test_a_removed_ffmpeg_falls_back_to_the_bundled_one_and_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "studio.json"
+    path.write_text(json.dumps({"ffmpeg_path": str(tmp_path / "uninstalled/ffmpeg")}))
+    settings = StudioSettings.load(path)
+    assert settings.get(FFMPEG_PATH) == ""
+    assert [p.split(":")[0] for p in settings.problems] == ["ffmpeg_path"]
+
+
+def test_an_ffmpeg_chosen_in_settings_is_checked_then_used_by_go_live(
+    qtbot: QtBot, studios: StudioRunner, tmp_path: Path
+) -> None:
+    studio = studios.open()
+    screen = studio.early_settings
+    studio.window.show_page(screen)
+    go_live = studio.shell.go_live
+    assert go_live.ffmpeg == ffmpeg_executable()
+
+    screen.ffmpeg_input.setText(str(tmp_path / "nothing-here"))
+    screen.apply_ffmpeg.click()
+    qtbot.waitUntil(lambda: screen.ffmpeg.error_text != "")
+    assert screen.ffmpeg.error_text.startswith("There is no file at ")
+    screen.ffmpeg_input.setText(str(not_ffmpeg(tmp_path)))
+    screen.apply_ffmpeg.click()
+    qtbot.waitUntil(lambda: "did not answer like ffmpeg" in screen.ffmpeg.error_text)
+    assert studio.settings.get(FFMPEG_PATH) == ""
+
+    system = SystemFfmpeg(tmp_path / "bin")
+    screen.ffmpeg_input.setText(str(system.path))
+    screen.apply_ffmpeg.click()
+    qtbot.waitUntil(lambda: studio.settings.get(FFMPEG_PATH) == str(system.path))
+    assert screen.ffmpeg.error_text == ""
+    assert screen.ffmpeg_in_use.text().startswith(f"In use: {system.path} (ffmpeg version")
+    assert go_live.ffmpeg == str(system.path)
+    assert go_live.sources.preview.core.ffmpeg == str(system.path)
+
+    screen.ffmpeg_input.setText("")
+    screen.apply_ffmpeg.click()
+    qtbot.waitUntil(lambda: studio.settings.get(FFMPEG_PATH) == "")
+    assert go_live.ffmpeg == ffmpeg_executable()
+    assert screen.ffmpeg_in_use.text() == "In use: the ffmpeg built into the studio."

@@ -35,10 +35,13 @@ def port_answers(port: int) -> bool:
 
 
 class NginxRtmp:
-    def __init__(self, binary: str, prefix: Path, port: int) -> None:
+    def __init__(self, binary: str, prefix: Path, port: int, *, record: bool = False) -> None:
         self.binary = binary
         self.prefix = prefix
         self.port = port
+        self.recordings = prefix / "recordings"
+        """With `record`: one `<stream key>.flv` per publish, exactly the bytes received."""
+        self._record = record
         self.url = f"rtmp://127.0.0.1:{port}/live"
         self._process: subprocess.Popen[bytes] | None = None
 
@@ -53,10 +56,16 @@ class NginxRtmp:
             "events { worker_connections 64; }\n"
             "rtmp { server {\n"
             f"  listen 127.0.0.1:{self.port};\n"
-            "  application live { live on; record off; }\n"
+            f"  application live {{ live on; {self._record_directives()} }}\n"
             "} }\n"
         )
         return config
+
+    def _record_directives(self) -> str:
+        if not self._record:
+            return "record off;"
+        self.recordings.mkdir(parents=True, exist_ok=True)
+        return f"record all; record_path {self.recordings}; record_unique off;"
 
     def start(self) -> None:
         config = self._write_config()
@@ -85,12 +94,12 @@ class NginxRtmp:
 
 
 @contextmanager
-def running_nginx(prefix: Path) -> Iterator[NginxRtmp]:
+def running_nginx(prefix: Path, *, record: bool = False) -> Iterator[NginxRtmp]:
     """nginx-rtmp on a free port for the test; skipped, saying why, where nginx is missing."""
     binary = nginx_binary()
     if binary is None:
         pytest.skip("nginx with the RTMP module is not installed (nginx, libnginx-mod-rtmp)")
-    server = NginxRtmp(binary, prefix, free_port())
+    server = NginxRtmp(binary, prefix, free_port(), record=record)
     server.start()
     try:
         yield server

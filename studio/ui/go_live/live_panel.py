@@ -1,5 +1,9 @@
 """The Go Live button, what the encoder is doing, and how the stream is going.
 
+The health row answers "is it my computer or my connection?": encoder speed
+below 1× or a busy encoder CPU means the computer, dropped frames at full
+speed mean the link. The viewers count is what keeps a creator going.
+
 Failures sit on one line right next to the button, where the creator's eyes
 already are; a drop while live is told calmly, with a counter, because the
 encoder is already reconnecting on its own.
@@ -22,6 +26,7 @@ BADGE_COLOURS = {
     EncoderState.FAILED: "#7F1D1D",
 }
 """White text on these reads well on both themes' backgrounds."""
+_STATS_PER_ROW = 4
 
 
 class LivePanel(Panel):
@@ -36,6 +41,8 @@ class LivePanel(Panel):
         self.reconnecting_s = 0
         self.drops = 0
         self.busy = False
+        self.encoder_cpu: float | None = None
+        self.viewers: int | None = None
         self.badge = QLabel()
         self.badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.badge.setMinimumWidth(120)
@@ -60,21 +67,40 @@ class LivePanel(Panel):
         self.bitrate = QLabel("—")
         self.fps = QLabel("—")
         self.dropped = QLabel("—")
+        self.speed = QLabel("—")
+        self.cpu = QLabel("—")
         self.duration = QLabel("—")
         self.server = QLabel("—")
+        self.viewers_value = QLabel("—")
+        values = (self.bitrate, self.fps, self.dropped, self.speed, self.cpu, self.duration,
+                  self.server, self.viewers_value)  # fmt: skip
         grid = QGridLayout()
         grid.setHorizontalSpacing(28)
-        for column, value in enumerate(
-            (self.bitrate, self.fps, self.dropped, self.duration, self.server)
-        ):
+        for index, value in enumerate(values):  # two rows of four: fits a laptop, in French too
             name = QLabel()
             name.setObjectName("hint")
             self.stat_names.append(name)
             value.setObjectName("statValue")
-            grid.addWidget(name, 0, column)
-            grid.addWidget(value, 1, column)
-        grid.setColumnStretch(5, 1)
+            row, column = divmod(index, _STATS_PER_ROW)
+            grid.addWidget(name, row * 2, column)
+            grid.addWidget(value, row * 2 + 1, column)
+        grid.setColumnStretch(_STATS_PER_ROW, 1)
         self.body.addLayout(grid)
+        self.notice = QLabel()
+        self.notice.setObjectName("hint")
+        self.notice.setWordWrap(True)
+        self.notice.hide()
+        self.body.addWidget(self.notice)
+        self.lowered_to: str | None = None
+        self.copy_note = QLabel()
+        self.copy_note.setObjectName("hint")
+        self.copy_note.setWordWrap(True)
+        self.copy_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.copy_note.hide()
+        self.body.addWidget(self.copy_note)
+        self.copy_folder: str | None = None
+        """Where this broadcast's local copy goes (None: no copy kept)."""
+        """The preset the studio stepped down to by itself during this broadcast."""
 
         self.ended = QWidget()
         self.ended_text = QLabel()
@@ -101,7 +127,8 @@ class LivePanel(Panel):
     def retranslate(self) -> None:
         self.heading.setText(self.tr("Broadcast"))
         names = (self.tr("Bitrate"), self.tr("Frames/s"), self.tr("Dropped frames"),
-                 self.tr("Time on air"), self.tr("Server sees"))  # fmt: skip
+                 self.tr("Encoder speed"), self.tr("Encoder CPU"), self.tr("Time on air"),
+                 self.tr("Server sees"), self.tr("Viewers"))  # fmt: skip
         for label, name in zip(self.stat_names, names, strict=True):
             label.setText(name)
         self.ended_text.setText(
@@ -115,6 +142,8 @@ class LivePanel(Panel):
     def show_status(self, status: EncoderStatus) -> None:
         if status.state == EncoderState.CONNECTING and not self.on_air:
             self.on_air_s, self.drops, self.stats = 0, 0, EncoderStats()
+            self.encoder_cpu = None
+            self.lowered_to = None
         if status.state == EncoderState.RECONNECTING and self.status.state != status.state:
             self.drops += 1
             self.reconnecting_s = 0
@@ -123,6 +152,24 @@ class LivePanel(Panel):
 
     def show_stats(self, stats: EncoderStats) -> None:
         self.stats = stats
+        self._show()
+
+    def show_encoder_cpu(self, percent: float | None) -> None:
+        """The encoder's share of the whole computer (None: not measured yet)."""
+        self.encoder_cpu = percent
+        self._show()
+
+    def show_quality_lowered(self, preset_name: str) -> None:
+        """Said once, plainly, so a softer picture never looks like a fault of the studio."""
+        self.lowered_to = preset_name
+        self._show()
+
+    def show_copy_folder(self, folder: str | None) -> None:
+        self.copy_folder = folder
+        self._show()
+
+    def show_viewers(self, count: int | None) -> None:
+        self.viewers = count
         self._show()
 
     def show_server_status(self, status: StreamStatus | None) -> None:
@@ -163,6 +210,30 @@ class LivePanel(Panel):
         )  # fmt: skip
         self.fps.setText(locale.toString(self.stats.fps, "f", 0) if live else "—")
         self.dropped.setText(locale.toString(self.stats.dropped_frames) if live else "—")
+        speed = self.stats.speed
+        self.speed.setText(
+            self.tr("%1×").replace("%1", locale.toString(speed, "f", 2))
+            if live and speed is not None else "—"
+        )  # fmt: skip
+        cpu = self.encoder_cpu
+        self.cpu.setText(
+            self.tr("%1 %").replace("%1", locale.toString(cpu, "f", 0))
+            if self.on_air and cpu is not None else "—"
+        )  # fmt: skip
+        self.notice.setVisible(self.lowered_to is not None and self.on_air)
+        self.notice.setText(
+            self.tr(
+                "Your connection or computer could not keep up, so the studio lowered the "
+                "quality to %1. Your viewers now get a smoother picture."
+            ).replace("%1", self.lowered_to or "")
+        )
+        self.copy_note.setVisible(self.copy_folder is not None)
+        self.copy_note.setText(
+            self.tr("A copy of what you send is saved in %1.").replace("%1", self.copy_folder or "")
+        )
+        self.viewers_value.setText(
+            locale.toString(self.viewers) if self.viewers is not None else "—"
+        )
         self.duration.setText(_clock(self.on_air_s) if self.on_air_s else "—")
         self.server.setText(self._server_text())
 

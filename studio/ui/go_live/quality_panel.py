@@ -5,7 +5,15 @@ preset: it proposes one, and the creator applies it with one click.
 """
 
 from PySide6.QtCore import QLocale, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSpinBox, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QWidget,
+)
 
 from studio.core.bandwidth import Bandwidth, total_kbps
 from studio.core.quality import DEFAULT_PRESET, PRESETS, Preset
@@ -73,6 +81,12 @@ class QualityPanel(Panel):
         self.body.addLayout(test_row)
         self.body.addWidget(self.result)
         self.body.addWidget(self.test_note)
+        self.adaptive = QCheckBox()
+        """Off by default: a creator who chose 720p keeps 720p unless they ask otherwise."""
+        self.body.addWidget(self.adaptive)
+        self.keep_copy = QCheckBox()
+        """A copy is the creator's replay even when the ingest keeps none (or the link died)."""
+        self.body.addWidget(self.keep_copy)
         self.preset_box.currentIndexChanged.connect(self._changed)
         self.testing = False
         self.measured: Bandwidth | None = None
@@ -106,6 +120,8 @@ class QualityPanel(Panel):
                 "and measures how much gets through. Your stream may show as live meanwhile."
             )
         )
+        self.adaptive.setText(self.tr("Lower quality automatically when the connection struggles"))
+        self.keep_copy.setText(self.tr("Keep a copy of what I send on this computer (Videos)"))
         self._show_result()
         self._changed()
 
@@ -129,7 +145,10 @@ class QualityPanel(Panel):
         self._show_result()
 
     def lock(self, locked: bool) -> None:
-        for widget in (self.preset_box, self.custom, self.test_button, self.use_button):
+        for widget in (
+            self.preset_box, self.custom, self.test_button, self.use_button, self.adaptive,
+            self.keep_copy,
+        ):  # fmt: skip
             widget.setEnabled(not locked and not (widget is self.test_button and self.testing))
 
     def _show_result(self) -> None:

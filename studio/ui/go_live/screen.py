@@ -4,23 +4,30 @@ The screen only arranges and listens: streams go through `StreamsClient`, the
 broadcast through one `Encoder`, the connection test through
 `studio.core.bandwidth`. Everything slow is awaited on the qasync loop.
 While the screen is shown it asks the server every few seconds how it sees
-the stream, so "live" here means the viewers' side agrees.
+the stream and how many watch, so "live" here means the viewers' side agrees.
+While on air it also samples the encoder's CPU every two seconds (off the UI
+thread) for the health row.
 """
 
 import asyncio
 import contextlib
+from pathlib import Path
 
+import platformdirs
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from server.contract import User
 from server.contract.streams import OwnerStream
+from studio.core.adaptive_quality import AdaptiveQuality
 from studio.core.bandwidth import BandwidthTestFailed, measure_upstream
 from studio.core.encoder import Encoder, EncoderState, EncoderStatus, ffmpeg_executable
+from studio.core.encoder_cpu import SAMPLE_EVERY_S, EncoderCpu
 from studio.core.errors import FlashError
 from studio.core.quality import choose_video_codec
 from studio.core.session import Session
+from studio.core.settings import FFMPEG_PATH, Setting, StudioSettings
 from studio.core.streams_client import StreamsClient
 from studio.ui.go_live.live_panel import LivePanel
 from studio.ui.go_live.quality_panel import QualityPanel
@@ -41,8 +48,12 @@ class GoLiveScreen(Screen):
         self.client: StreamsClient | None = None
         self.encoder: Encoder | None = None
         self.video_codec: str | None = None
+        self.settings: StudioSettings | None = None
         self.shown = False
         self._poll: asyncio.Task[None] | None = None
+        self._health: asyncio.Task[None] | None = None
+        self._viewers_of: str | None = None
+        self.adaptive: AdaptiveQuality | None = None
         self.tasks = WidgetTasks(self)
         self.title = QLabel()
         self.title.setObjectName("screenTitle")
@@ -110,6 +121,31 @@ class GoLiveScreen(Screen):
         session.signed_in.connect(self._signed_in)
         session.signed_out.connect(lambda _reason: self.tasks.run(self._signed_out()))
 
+    def use_settings(self, settings: StudioSettings) -> None:
+        """Stream, preview and list devices with the ffmpeg chosen in Settings."""
+        self.settings = settings
+        settings.changed.connect(self._setting_changed)
+        self.sources.preview.core.ffmpeg = settings.get(FFMPEG_PATH) or None
+
+    def copies_folder(self) -> Path:
+        """Local copies go with the creator's other videos, in a folder of their own."""
+        return platformdirs.user_videos_path() / "Flash Africa"
+
+    @property
+    def ffmpeg(self) -> str:
+        """The ffmpeg program the next broadcast runs."""
+        chosen = self.settings.get(FFMPEG_PATH) if self.settings is not None else ""
+        return ffmpeg_executable(chosen or None)
+
+    def _setting_changed(self, setting: Setting[object]) -> None:
+        """Another ffmpeg may have other hardware encoders and see other devices: ask it again.
+        The preview picks it up when it next starts (it stops while Settings is shown)."""
+        if setting.key != FFMPEG_PATH.key or self.settings is None:
+            return
+        self.sources.preview.core.ffmpeg = self.settings.get(FFMPEG_PATH) or None
+        self.video_codec = None
+        self.sources.discovered = False
+
     async def shutdown(self) -> None:
         """Nothing left streaming or previewing when the studio closes."""
         await self._stop_polling()
@@ -140,20 +176,31 @@ class GoLiveScreen(Screen):
         self.live.show_status(EncoderStatus(EncoderState.CONNECTING))
         self._lock(True)
         if self.video_codec is None:
-            self.video_codec = await choose_video_codec(ffmpeg_executable())
+            self.video_codec = await choose_video_codec(self.ffmpeg)
         encoder = Encoder(
             ingest_url=stream.ingest_url,
             stream_key=stream.stream_key,
             source=source,
             preset=self.quality.chosen(),
             video_codec=self.video_codec,
+            ffmpeg=self.ffmpeg,
+            recordings=self.copies_folder() if self.quality.keep_copy.isChecked() else None,
         )
+        self.live.show_copy_folder(str(encoder.recordings) if encoder.recordings else None)
         self.encoder = encoder
         encoder.state_changed.connect(self._encoder_changed)
         encoder.stats_updated.connect(self.live.show_stats)
+        if self.adaptive is not None:
+            self.adaptive.close()
+        self.adaptive = AdaptiveQuality(encoder) if self.quality.adaptive.isChecked() else None
+        if self.adaptive is not None:
+            self.adaptive.stepped_down.connect(
+                lambda preset: self.live.show_quality_lowered(preset.name)
+            )
         await self._sync_preview()
         await encoder.start()
         self.clock.start()
+        self._health = self.tasks.run(self._sample_encoder_cpu(encoder))
         self.live.set_busy(False)
 
     async def end(self) -> None:
@@ -199,7 +246,9 @@ class GoLiveScreen(Screen):
         self.live.set_busy(True)
         self._lock(True)
         try:
-            measured = await measure_upstream(stream.ingest_url, stream.stream_key)
+            measured = await measure_upstream(
+                stream.ingest_url, stream.stream_key, ffmpeg=self.ffmpeg
+            )
             self.quality.show_bandwidth(measured)
         except BandwidthTestFailed as failed:
             self.quality.show_message(translated_reason(failed.reason))
@@ -228,6 +277,9 @@ class GoLiveScreen(Screen):
         self.live.show_status(status)
         if status.state in (EncoderState.STOPPED, EncoderState.FAILED):
             self.clock.stop()
+            health, self._health = self._health, None
+            if health is not None:
+                health.cancel()
             self._lock(False)
             self.tasks.run(self._sync_preview())
 
@@ -250,6 +302,9 @@ class GoLiveScreen(Screen):
 
     def _stream_changed(self, stream: OwnerStream | None) -> None:
         self.live.show_server_status(stream.status if stream else None)
+        if stream is None or stream.id != self._viewers_of:  # not another stream's count
+            self._viewers_of = stream.id if stream else None
+            self.live.show_viewers(None)
 
     async def _sync_preview(self) -> None:
         await self.sources.preview.update_to(
@@ -268,7 +323,17 @@ class GoLiveScreen(Screen):
                     if self.streams.current is not None and self.streams.current.id == fresh.id:
                         self.streams.update_stream(fresh)
                         self.live.show_server_status(fresh.status)
+                    watching = await self.client.viewers(stream.id)
+                    if self.streams.current is not None and self.streams.current.id == stream.id:
+                        self.live.show_viewers(watching.count)
             await asyncio.sleep(POLL_S)
+
+    async def _sample_encoder_cpu(self, encoder: Encoder) -> None:
+        """Until the encoder ends (`_encoder_changed` cancels this task)."""
+        cpu = EncoderCpu()
+        while True:
+            self.live.show_encoder_cpu(await cpu.sample(encoder.process_id))
+            await asyncio.sleep(SAMPLE_EVERY_S)
 
     async def _stop_polling(self) -> None:
         poll, self._poll = self._poll, None

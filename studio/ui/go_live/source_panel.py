@@ -92,7 +92,7 @@ class SourcePanel(Panel):
         if self.discovered:
             return
         self.discovered = True
-        self.devices = await list_devices(ffmpeg_executable())
+        self.devices = await list_devices(ffmpeg_executable(self.preview.core.ffmpeg))
         self._fill_devices()
         self._changed()
 
