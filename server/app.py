@@ -16,7 +16,7 @@ from server.earnings.routes import router as earnings_router
 from server.fanpage import router as fanpage_router
 from server.health.routes import router as health_router
 from server.http import AccessLogMiddleware, BodyLimitMiddleware, install_error_handlers
-from server.metrics import Metrics, MetricsMiddleware
+from server.metrics import Metrics
 from server.payments.runtime import install_payments
 from server.streams.routes import router as streams_router
 from server.streams.sandbox_streaming import install_sandbox_streaming
@@ -71,6 +71,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(fanpage_router)  # the fan page at /live/{id}, outside /api/v1
 
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
-    app.add_middleware(MetricsMiddleware, metrics=metrics)
-    app.add_middleware(AccessLogMiddleware)
+    app.add_middleware(AccessLogMiddleware, metrics=metrics)
     return app

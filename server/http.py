@@ -11,6 +11,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from server.errors import FlashError, PayloadTooLarge, TooManyRequests
 from server.logs import get_logger
+from server.metrics import Metrics
 
 log = get_logger("flash.http")
 
@@ -98,10 +99,12 @@ class BodyLimitMiddleware:
 
 
 class AccessLogMiddleware:
-    """One JSON line per request: method, path (tokens redacted), status, duration."""
+    """One pass per request: its method, path (tokens redacted), status and duration go to
+    one JSON log line and to the Prometheus metrics."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
         self.app = app
+        self.metrics = metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -119,10 +122,12 @@ class AccessLogMiddleware:
         try:
             await self.app(scope, receive, send_and_note)
         finally:
+            seconds = time.perf_counter() - started
+            self.metrics.observe(scope, status, seconds)
             log.info(
                 "request",
                 method=scope["method"],
                 path=scope["path"],
                 status=status,
-                ms=round((time.perf_counter() - started) * 1000, 1),
+                ms=round(seconds * 1000, 1),
             )

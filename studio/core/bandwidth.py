@@ -26,13 +26,12 @@ link's dips, chat and the other things a laptop sends.
 """
 
 import asyncio
-import contextlib
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from studio.core.encoder import ffmpeg_executable, publish_url
 from studio.core.ffmpeg_output import FailureReader, ProgressReader
+from studio.core.ffmpeg_process import ask_to_quit, read_lines
 from studio.core.quality import PRESETS, Preset
 
 PROBE_KBPS = 8000
@@ -42,7 +41,6 @@ MEASURE_S = 5.0
 WARM_UP_S = 1.0
 CONNECT_TIMEOUT_S = 15.0
 SEND_BUFFER_BYTES = 64 * 1024
-_QUIT_WAIT_S = 3.0
 
 
 class BandwidthTestFailed(Exception):
@@ -141,8 +139,8 @@ async def measure_upstream(
             samples.add(stats.total_size)
 
     readers = [
-        asyncio.create_task(_read_lines(process.stdout, on_progress)),
-        asyncio.create_task(_read_lines(process.stderr, failures.feed)),
+        asyncio.create_task(read_lines(process.stdout, on_progress)),
+        asyncio.create_task(read_lines(process.stderr, failures.feed)),
     ]
     exited = asyncio.create_task(process.wait())
     enough = asyncio.create_task(samples.enough.wait())
@@ -151,7 +149,7 @@ async def measure_upstream(
         await asyncio.wait({exited, enough}, timeout=limit, return_when=asyncio.FIRST_COMPLETED)
     finally:
         enough.cancel()
-        await _quit(process)
+        await ask_to_quit(process)
         await asyncio.gather(*readers, exited, enough, return_exceptions=True)
     kbps = samples.kbps()
     if kbps is None:
@@ -161,34 +159,3 @@ async def measure_upstream(
             raise BandwidthTestFailed(failures.explain(process.returncode or 1).reason)
         raise BandwidthTestFailed("The connection to the ingest was too slow to measure")
     return Bandwidth(kbps, at_least=kbps >= PROBE_KBPS * 0.9, proposal=propose_preset(kbps))
-
-
-async def _read_lines(stream: asyncio.StreamReader | None, handle: Callable[[str], object]) -> None:
-    """Lines of a child's output, whether they end in \\n or ffmpeg's \\r."""
-    assert stream is not None
-    pending = b""
-    while chunk := await stream.read(4096):
-        pending += chunk.replace(b"\r", b"\n")
-        *lines, pending = pending.split(b"\n")
-        for line in lines:
-            if line.strip():
-                handle(line.decode("utf-8", "replace"))
-
-
-async def _quit(process: asyncio.subprocess.Process) -> None:
-    """`q` ends the publish cleanly (the ingest sees an unpublish), then terminate, then kill."""
-    if process.returncode is not None:
-        return
-    if process.stdin is not None:
-        with contextlib.suppress(OSError):
-            process.stdin.write(b"q")
-            await process.stdin.drain()
-            process.stdin.close()
-    for escalate in (process.terminate, process.kill):
-        try:
-            await asyncio.wait_for(process.wait(), _QUIT_WAIT_S)
-            return
-        except TimeoutError:
-            with contextlib.suppress(ProcessLookupError):
-                escalate()
-    await process.wait()

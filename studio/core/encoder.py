@@ -22,7 +22,6 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -39,6 +38,7 @@ from studio.core.ffmpeg_output import (
     ProgressReader,
     unreachable,
 )
+from studio.core.ffmpeg_process import ask_to_quit, read_lines
 from studio.core.quality import (
     PRESETS,
     SOFTWARE_CODEC,
@@ -50,7 +50,6 @@ from studio.core.quality import (
 from studio.core.sources import Source, source_inputs
 
 PROGRESS_PERIOD_S = 0.5
-_STOP_WAIT_S = 3.0
 
 log = logging.getLogger(__name__)
 
@@ -313,7 +312,7 @@ class Encoder:
         run = _Run(started=time.monotonic())
         readers = [
             asyncio.create_task(self._read_progress(process, run)),
-            asyncio.create_task(_read_lines(process.stderr, failures.feed)),
+            asyncio.create_task(read_lines(process.stderr, failures.feed)),
         ]
         watchdog = asyncio.create_task(self._watch(process, run))
         try:
@@ -346,14 +345,14 @@ class Encoder:
             self.stats = stats
             self.stats_updated.emit(stats)
 
-        await _read_lines(process.stdout, on_line)
+        await read_lines(process.stdout, on_line)
 
     async def _watch(self, process: asyncio.subprocess.Process, run: "_Run") -> None:
         """Stop ffmpeg when asked, or when the link is dead but no error says so."""
         limits = self._reconnect
         while process.returncode is None:
             if self._stopping.is_set() or self._restarting.is_set():
-                await _ask_to_quit(process)
+                await ask_to_quit(process)
                 return
             now = time.monotonic()
             if run.went_live and now - run.last_sent > limits.stalled_after_s:
@@ -387,34 +386,3 @@ def _sent_so_far(stats: EncoderStats) -> int | None:
     if stats.total_size is not None:
         return stats.total_size
     return round(stats.out_time_s * 1_000_000) if stats.out_time_s is not None else None
-
-
-async def _read_lines(stream: asyncio.StreamReader | None, handle: Callable[[str], object]) -> None:
-    """Read a child's output as lines, whether they end in \\n or in ffmpeg's \\r."""
-    assert stream is not None
-    pending = b""
-    while chunk := await stream.read(4096):
-        pending += chunk.replace(b"\r", b"\n")
-        *lines, pending = pending.split(b"\n")
-        for line in lines:
-            if line.strip():
-                handle(line.decode("utf-8", "replace"))
-    if pending.strip():
-        handle(pending.decode("utf-8", "replace"))
-
-
-async def _ask_to_quit(process: asyncio.subprocess.Process) -> None:
-    """`q` on stdin ends ffmpeg cleanly on every OS; terminate, then kill, if it won't."""
-    if process.stdin is not None:
-        with contextlib.suppress(OSError):
-            process.stdin.write(b"q")
-            await process.stdin.drain()
-            process.stdin.close()
-    for escalate in (process.terminate, process.kill):
-        try:
-            await asyncio.wait_for(process.wait(), _STOP_WAIT_S)
-            return
-        except TimeoutError:
-            with contextlib.suppress(ProcessLookupError):
-                escalate()
-    await process.wait()
