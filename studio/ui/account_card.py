@@ -1,5 +1,7 @@
 """The centred card that the sign-in and sign-up screens are laid out in."""
 
+from collections.abc import Mapping
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFrame,
@@ -10,7 +12,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio.core.errors import FlashError
 from studio.ui.form import FormField
+from studio.ui.messages import explain
 
 
 class AccountCard(QScrollArea):
@@ -57,3 +61,22 @@ class AccountCard(QScrollArea):
         self.show_message("")
         for form_field in fields:
             form_field.set_error("")
+
+
+LOGIN_FIELDS = ("login", "email", "phone")
+"""The server may name the login as email or phone; both screens show it on one field."""
+
+
+def show_account_error(
+    card: AccountCard, fields: Mapping[str, FormField], error: FlashError
+) -> None:
+    """Each message next to the field it concerns; the rest at the top of the card."""
+    explanation = explain(error)
+    general = [explanation.general] if explanation.general else []
+    for name, message in explanation.fields.items():
+        target = fields.get("login" if name in LOGIN_FIELDS else name)
+        if target is None:
+            general.append(message)
+        else:
+            target.set_error(message)
+    card.show_message(" ".join(general))

@@ -6,13 +6,11 @@ from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout
 from studio.core.account_forms import sign_in_request
 from studio.core.errors import FlashError
 from studio.core.session import Session
-from studio.ui.account_card import AccountCard
+from studio.ui.account_card import AccountCard, show_account_error
 from studio.ui.async_slot import async_slot
 from studio.ui.form import FormField
 from studio.ui.messages import explain
 from studio.ui.screen import Screen
-
-LOGIN_FIELDS = ("login", "email", "phone")
 
 
 class SignInScreen(Screen):
@@ -86,21 +84,9 @@ class SignInScreen(Screen):
             await self.session.sign_in(request)
             self.password_input.clear()
         except FlashError as error:
-            self._show_error(error)
+            show_account_error(self.card, {"login": self.login, "password": self.password}, error)
         finally:
             self._set_busy(False)
-
-    def _show_error(self, error: FlashError) -> None:
-        explanation = explain(error)
-        general = [explanation.general] if explanation.general else []
-        for name, message in explanation.fields.items():
-            if name in LOGIN_FIELDS:
-                self.login.set_error(message)
-            elif name == "password":
-                self.password.set_error(message)
-            else:
-                general.append(message)
-        self.card.show_message(" ".join(general))
 
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy

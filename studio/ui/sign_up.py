@@ -15,15 +15,13 @@ from PySide6.QtWidgets import (
 from studio.core.account_forms import sign_up_request
 from studio.core.errors import FlashError
 from studio.core.session import Session
-from studio.ui.account_card import AccountCard
+from studio.ui.account_card import AccountCard, show_account_error
 from studio.ui.async_slot import async_slot
 from studio.ui.countries import CURRENCIES, countries_by_name, currency_of, home_country
 from studio.ui.form import FormField
-from studio.ui.messages import explain
 from studio.ui.screen import Screen
 
 LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
-LOGIN_FIELDS = ("login", "email", "phone")
 
 
 class SignUpScreen(Screen):
@@ -170,20 +168,9 @@ class SignUpScreen(Screen):
             await self.session.sign_up(request)
             self.password_input.clear()
         except FlashError as error:
-            self._show_error(error)
+            show_account_error(self.card, self.fields, error)
         finally:
             self._set_busy(False)
-
-    def _show_error(self, error: FlashError) -> None:
-        explanation = explain(error)
-        general = [explanation.general] if explanation.general else []
-        for name, message in explanation.fields.items():
-            target = self.fields.get("login" if name in LOGIN_FIELDS else name)
-            if target is None:
-                general.append(message)
-            else:
-                target.set_error(message)
-        self.card.show_message(" ".join(general))
 
     def _fill_countries(self, selected: str) -> None:
         """(Re)write the list in the current language, keeping the choice."""
