@@ -79,7 +79,7 @@ async def check_may_send(
         raise Forbidden(
             f"you are timed out for {math.ceil(wait)} more seconds",
             code=ChatErrorCode.BANNED,
-            details={"retry_after": round(wait, 3)},
+            details={"retry_after": _whole_ms(wait)},
         )
     audience = Audience(room.audience) if room is not None else Audience.EVERYONE
     if not await AUDIENCE_GATES[audience](repo, stream, principal):
@@ -91,7 +91,7 @@ async def check_may_send(
         raise FlashError(
             "slow down: you are sending messages too fast",
             code=ChatErrorCode.RATE_LIMITED,
-            details={"retry_after": round(wait, 3)},
+            details={"retry_after": _whole_ms(wait)},
         )
     if room is not None and room.slow_mode_s > 0:
         last = await repo.last_sent_at(stream.id, principal.id)
@@ -100,7 +100,7 @@ async def check_may_send(
             raise Forbidden(
                 f"slow mode: one message every {room.slow_mode_s} seconds",
                 code=ChatErrorCode.SLOW_MODE,
-                details={"retry_after": round(wait, 3)},
+                details={"retry_after": _whole_ms(wait)},
             )
     if room is not None and blocked_word_in(text, room.blocked_words):
         raise InvalidInput(
@@ -229,3 +229,9 @@ async def _may_sanction(
         raise Forbidden(
             "only the creator can time out or ban a moderator", code=ChatErrorCode.FORBIDDEN
         )
+
+
+def _whole_ms(wait: float) -> float:
+    """Round a wait *up* to the millisecond: a tiny wait must never read as 0 (= go now)."""
+    return math.ceil(wait * 1000) / 1000
+

@@ -1,6 +1,7 @@
 """The real ASGI app served by uvicorn on a loopback port, in a background thread."""
 
 import asyncio
+import random
 import socket
 import threading
 import time
@@ -12,10 +13,26 @@ import httpx
 import uvicorn
 
 
+# Listening ports come from below the kernel's ephemeral range (32768+ on Linux): a port
+# asked of the kernel with bind(0) can be handed to an outgoing connection before the
+# server binds it, which made a test server fail with "address already in use".
+_LISTEN_PORTS = range(20000, 32000)
+_handed_out: set[int] = set()
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
+    """A loopback port nothing listens on, not handed out before in this test process."""
+    rng = random.Random()
+    while True:
+        port = rng.choice(_LISTEN_PORTS)
+        if port in _handed_out:
+            continue
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _handed_out.add(port)
         return port
 
 

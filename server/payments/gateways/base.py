@@ -18,6 +18,8 @@ class ChargeRequest:
     phone: str | None  # E.164
     callback_url: str  # carries the payment's unguessable callback token
     language: str
+    return_url: str  # where a provider's own page sends the fan back: GET /pay/{id}
+    cancel_url: str  # ... and where it sends a fan who gave up: GET /pay/{id}/cancel
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,13 @@ class PaymentsContext:
         base = self.settings.public_url.rstrip("/")
         return f"{base}{API_PREFIX}/webhooks/{provider}/{self.callback_token(payment_id)}"
 
+    def return_url(self, payment_id: str) -> str:
+        """The fan's browser comes back here from a provider's page (Orange, Stripe)."""
+        return f"{self.settings.public_url.rstrip('/')}/pay/{payment_id}"
+
+    def cancel_url(self, payment_id: str) -> str:
+        return f"{self.return_url(payment_id)}/cancel"
+
 
 def token_hash(token: str) -> str:
     """Only the hash is stored: a database leak must not let anyone forge a callback URL."""

@@ -236,6 +236,8 @@ async def _send(ctx: PaymentsContext, key_id: str, payment: PaymentRow) -> Answe
         phone=payment.phone,
         callback_url=ctx.callback_url(gateway.provider, payment.id),
         language=payment.payer_language,
+        return_url=ctx.return_url(payment.id),
+        cancel_url=ctx.cancel_url(payment.id),
     )
     try:
         started = await gateway.start(charge)
