@@ -6,6 +6,7 @@ listings and are tested on recorded output from each OS.
 """
 
 import asyncio
+import contextlib
 import os
 import re
 import sys
@@ -99,7 +100,8 @@ async def _ffmpeg_says(ffmpeg: str, *args: str) -> str:
         async with asyncio.timeout(_LIST_TIMEOUT_S):
             output, _ = await process.communicate()
     except TimeoutError:
-        process.kill()
+        with contextlib.suppress(ProcessLookupError):
+            process.kill()
         await process.wait()
         return ""
     return output.decode("utf-8", "replace")

@@ -6,6 +6,7 @@ pick is told next to the field and not, later, as a failed Go Live.
 """
 
 import asyncio
+import contextlib
 from pathlib import Path
 
 from studio.core.errors import InvalidInput
@@ -36,7 +37,8 @@ async def ffmpeg_version(path: str) -> str:
         async with asyncio.timeout(_VERSION_TIMEOUT_S):
             output, _ = await process.communicate()
     except TimeoutError:
-        process.kill()
+        with contextlib.suppress(ProcessLookupError):
+            process.kill()
         await process.wait()
         raise _invalid("ffmpeg_broken", f"{path} did not answer -version in time.") from None
     first = output.decode("utf-8", "replace").strip().splitlines()[:1]

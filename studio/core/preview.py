@@ -82,11 +82,14 @@ class SourcePreview:
         process, self._process = self._process, None
         if process is None or process.returncode is not None:
             return
-        process.terminate()
+        # The child may end on its own between each step: that is not an error.
+        with contextlib.suppress(ProcessLookupError):
+            process.terminate()
         try:
             await asyncio.wait_for(process.wait(), _STOP_WAIT_S)
         except TimeoutError:
-            process.kill()
+            with contextlib.suppress(ProcessLookupError):
+                process.kill()
             await process.wait()
 
     async def _collect_error(self) -> None:

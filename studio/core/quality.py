@@ -8,6 +8,7 @@ every two seconds so the ingest can cut HLS segments and viewers join fast.
 """
 
 import asyncio
+import contextlib
 import re
 import sys
 from dataclasses import dataclass
@@ -83,7 +84,8 @@ async def _run(ffmpeg: str, *args: str) -> tuple[int, str]:
         async with asyncio.timeout(_PROBE_TIMEOUT_S):
             output, _ = await process.communicate()
     except TimeoutError:
-        process.kill()
+        with contextlib.suppress(ProcessLookupError):
+            process.kill()
         await process.wait()
         return -1, ""
     return process.returncode or 0, output.decode("utf-8", "replace")
