@@ -20,6 +20,7 @@ import qasync
 from keyring.backend import KeyringBackend
 from keyring.backends import fail
 from keyring.errors import PasswordDeleteError
+from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -86,6 +87,23 @@ def no_unexpected_failures(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
         if record.levelno >= logging.ERROR and record.name in UNEXPECTED_FAILURE_LOGGERS
     ]
     assert not errors, "\n".join(record.getMessage() for record in errors)
+
+
+@pytest.fixture(autouse=True)
+def no_stray_widgets() -> Iterator[None]:
+    """Delete what a test left behind (pages never placed in a window, combo-box popups).
+
+    Left alone they pile up across the run, and every theme or language change restyles
+    all of them: studio tests got slower and slower as the suite went on.
+    """
+    yield
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        return
+    for widget in app.topLevelWidgets():
+        widget.close()
+        widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,6 @@ from typing import Any
 import httpx
 import uvicorn
 
-
 # Listening ports come from below the kernel's ephemeral range (32768+ on Linux): a port
 # asked of the kernel with bind(0) can be handed to an outgoing connection before the
 # server binds it, which made a test server fail with "address already in use".
