@@ -17,7 +17,10 @@ from server.fanpage import router as fanpage_router
 from server.health.routes import router as health_router
 from server.http import AccessLogMiddleware, BodyLimitMiddleware, install_error_handlers
 from server.metrics import Metrics
+from server.payments.return_pages import router as return_pages_router
 from server.payments.runtime import install_payments
+from server.payments.sandbox_card_page import router as sandbox_card_page_router
+from server.payouts.runtime import install_payouts
 from server.streams.routes import router as streams_router
 from server.streams.sandbox_streaming import install_sandbox_streaming
 from server.webhooks.mux import router as mux_webhook_router
@@ -31,6 +34,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await chat.start()
         await payments.start()
+        await payouts.start()
         if sandbox_streaming is not None:
             await sandbox_streaming.start()
         try:
@@ -38,6 +42,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             if sandbox_streaming is not None:
                 await sandbox_streaming.stop()
+            await payouts.stop()
             await payments.stop()
             await chat.stop()
             await database.dispose()
@@ -66,9 +71,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     payments = install_payments(app, settings, database)  # app.state.payment_listeners: tips
     app.state.payment_listeners.append(chat_tip_listener(chat))
     app.include_router(earnings_router, prefix=API_PREFIX)
+    payouts = install_payouts(app, settings, database)
     sandbox_streaming = install_sandbox_streaming(app, settings, database)
     app.add_route("/metrics", metrics.render, include_in_schema=False)
     app.include_router(fanpage_router)  # the fan page at /live/{id}, outside /api/v1
+    app.include_router(return_pages_router)  # GET /pay/{id}[/cancel]: back from a provider
+    app.include_router(sandbox_card_page_router)  # GET|POST /pay/{id}/sandbox-card
 
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(AccessLogMiddleware, metrics=metrics)

@@ -57,6 +57,7 @@ class Settings(BaseSettings):
     stripe_api_base: str = "https://api.stripe.com"
     stripe_webhook_secret: str | None = None
     stripe_publishable_key: str | None = None
+    stripe_timeout_s: float = Field(20.0, gt=0)
     mpesa_base_url: str = "https://sandbox.safaricom.co.ke"
     mpesa_consumer_key: str | None = None
     mpesa_consumer_secret: str | None = None
@@ -64,16 +65,28 @@ class Settings(BaseSettings):
     mpesa_passkey: str | None = None
     mpesa_timeout_s: float = Field(15.0, gt=0)
     mpesa_sandbox_delay_s: float = Field(2.0, ge=0)  # the sandbox payer's "thinking time"
+    # Payouts by M-Pesa B2C: live with these three plus the consumer key and secret above.
+    mpesa_b2c_shortcode: str | None = None
+    mpesa_b2c_initiator_name: str | None = None
+    mpesa_b2c_security_credential: str | None = None
+    # A payout whose request never reached its provider fails (and is released) after this.
+    payout_unsent_expiry_s: float = Field(900.0, gt=0)
+    # A payout whose result has not come is asked about (Transaction Status) this often.
+    payout_query_after_s: float = Field(300.0, ge=0)
     orange_base_url: str = "https://api.orange.com"
     orange_client_id: str | None = None
     orange_client_secret: str | None = None
     orange_merchant_key: str | None = None
-    orange_country: str = "dev"
+    orange_country: str = "dev"  # WebPay's country segment: `dev` is Orange's sandbox
+    orange_timeout_s: float = Field(15.0, gt=0)
+    orange_sandbox_delay_s: float = Field(2.0, ge=0)  # the sandbox payer's "thinking time"
     momo_base_url: str = "https://sandbox.momodeveloper.mtn.com"
     momo_subscription_key: str | None = None
     momo_api_user: str | None = None
     momo_api_key: str | None = None
-    momo_target_environment: str = "sandbox"
+    momo_target_environment: str = "sandbox"  # or MTN's market: mtnuganda, mtnghana, ...
+    momo_timeout_s: float = Field(15.0, gt=0)
+    momo_sandbox_delay_s: float = Field(2.0, ge=0)  # the sandbox payer's "thinking time"
 
     @field_validator("environment")
     @classmethod
@@ -114,6 +127,13 @@ class Settings(BaseSettings):
                 and self.mpesa_consumer_secret
                 and self.mpesa_shortcode
                 and self.mpesa_passkey
+            ),
+            "mpesa_b2c": bool(
+                self.mpesa_consumer_key
+                and self.mpesa_consumer_secret
+                and self.mpesa_b2c_shortcode
+                and self.mpesa_b2c_initiator_name
+                and self.mpesa_b2c_security_credential
             ),
             "orange_money": bool(
                 self.orange_client_id and self.orange_client_secret and self.orange_merchant_key

@@ -9,7 +9,7 @@ from typing import Any
 import structlog
 
 SECRET_WORDS = ("token", "password", "secret", "key", "authorization", "cookie", "passkey")
-_URL_TOKEN = re.compile(r"(/webhooks/[a-z-]+/)[A-Za-z0-9_\-]{8,}")
+_URL_TOKEN = re.compile(r"(/webhooks/[a-z0-9-]+/)[A-Za-z0-9_\-]{8,}")
 REDACTED = "[redacted]"
 
 

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import platformdirs
 
@@ -26,16 +26,27 @@ from studio.core.earnings_sync import EarningsFeed
 from studio.core.errors import FlashError, ServerUnreachable, Unauthorized
 from studio.core.live_room import LiveRoom
 from studio.core.session import Session
-from studio.core.settings import LANGUAGE, SERVER_URL, THEME, Setting, StudioSettings
+from studio.core.settings import (
+    LANGUAGE,
+    SERVER_URL,
+    THEME,
+    UPDATE_FEED_URL,
+    Setting,
+    StudioSettings,
+)
 from studio.core.token_store import TokenStore
+from studio.core.updates import default_download_folder
 from studio.core.vault import Vault
 from studio.ui.appearance import Appearance
 from studio.ui.async_slot import async_slot
 from studio.ui.main_window import MainWindow
-from studio.ui.settings_screen import SettingsScreen
-from studio.ui.shell import AppShell
 from studio.ui.sign_in import SignInScreen
-from studio.ui.sign_up import SignUpScreen
+from studio.ui.update_offer import UpdateOffer
+
+if TYPE_CHECKING:
+    from studio.ui.settings_screen import SettingsScreen
+    from studio.ui.shell import AppShell
+    from studio.ui.sign_up import SignUpScreen
 
 log = logging.getLogger("studio")
 
@@ -52,6 +63,8 @@ class StudioOptions:
     check_every: float = 30.0
     retry: Backoff = field(default_factory=lambda: Backoff(first=1.0, longest=30.0))
     server_restart: Backoff = field(default_factory=lambda: Backoff(first=1.0, longest=30.0))
+    update_dir: Path = field(default_factory=default_download_folder)
+    """Where a newer studio's installer is saved when the creator asks for it."""
 
 
 class Studio:
@@ -83,25 +96,16 @@ class Studio:
         """Set once a screen is up and the server answers: the studio is usable."""
         self._tasks: set[asyncio.Task[Any]] = set()
         self._confirmed = False
+        self.update_offer = UpdateOffer(window, self.options.update_dir)
+        self._update_checked = False
+        """The feed is read once the server first answers (is it a sandbox?), then not again."""
 
         self.sign_in = SignInScreen(self.session)
-        self.sign_up = SignUpScreen(self.session, settings.get(LANGUAGE))
-        self.early_settings = SettingsScreen(
-            settings, data_dir=self.options.data_dir, with_back=True
-        )
-        self.shell = AppShell(
-            SettingsScreen(settings, data_dir=self.options.data_dir, with_back=False)
-        )
+        self._sign_up: SignUpScreen | None = None
+        self._early_settings: SettingsScreen | None = None
+        self._shell: AppShell | None = None
         self.sign_in.wants_sign_up.connect(self._show_sign_up)
         self.sign_in.wants_settings.connect(lambda: window.show_page(self.early_settings))
-        self.sign_up.wants_sign_in.connect(lambda: window.show_page(self.sign_in))
-        self.early_settings.back_requested.connect(lambda: window.show_page(self.sign_in))
-        self.shell.sign_out_requested.connect(self.sign_out)
-        self.shell.earnings.attach(self.earnings)
-        self.shell.chat.bind(self.live)
-        self.shell.dashboard.bind(self.live, settings)
-        self.shell.go_live.use_session(self.session)
-        self.shell.go_live.use_settings(settings)
         window.retry_requested.connect(self.connection.check_now)
         window.restart_server_requested.connect(self.restart_bundled)
         self.vault.session_only.connect(lambda _reason: window.show_keyring_missing())
@@ -109,6 +113,52 @@ class Studio:
         self.session.signed_out.connect(self._signed_out)
         self.connection.changed.connect(self._connection_changed)
         settings.changed.connect(self._setting_changed)
+
+    # The screens behind the sign-in screen are built the first time they are wanted: a
+    # start that stays at the sign-in screen never imports them, and the signed-in shell
+    # (Go Live, dashboard, earnings, chat) alone holds about 13 MB.
+
+    @property
+    def sign_up(self) -> "SignUpScreen":
+        if self._sign_up is None:
+            from studio.ui.sign_up import SignUpScreen
+
+            self._sign_up = SignUpScreen(self.session, self.settings.get(LANGUAGE))
+            self._sign_up.wants_sign_in.connect(lambda: self.window.show_page(self.sign_in))
+        return self._sign_up
+
+    @property
+    def early_settings(self) -> "SettingsScreen":
+        """The settings reachable before signing in (a remote server, the language)."""
+        if self._early_settings is None:
+            from studio.ui.settings_screen import SettingsScreen
+
+            screen = SettingsScreen(self.settings, data_dir=self.options.data_dir, with_back=True)
+            screen.back_requested.connect(lambda: self.window.show_page(self.sign_in))
+            self._early_settings = screen
+        return self._early_settings
+
+    @property
+    def shell(self) -> "AppShell":
+        if self._shell is None:
+            from studio.core.payouts import PayoutDesk
+            from studio.ui.settings_screen import SettingsScreen
+            from studio.ui.shell import AppShell
+
+            settings = self.settings
+            shell = AppShell(
+                SettingsScreen(settings, data_dir=self.options.data_dir, with_back=False)
+            )
+            shell.sign_out_requested.connect(self.sign_out)
+            shell.earnings.attach(self.earnings)
+            shell.earnings.attach_payouts(PayoutDesk(self.api, self.session))
+            shell.chat.bind(self.live)
+            shell.go_live.chat.bind(self.live)
+            shell.dashboard.bind(self.live, settings)
+            shell.go_live.use_session(self.session)
+            shell.go_live.use_settings(settings)
+            self._shell = shell
+        return self._shell
 
     async def start(self) -> None:
         """Say whether sign-ins can be remembered, then open on the configured server."""
@@ -121,7 +171,8 @@ class Studio:
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
-        await self.shell.go_live.shutdown()
+        if self._shell is not None:
+            await self._shell.go_live.shutdown()
         await self.connection.stop()
         await self.live.stop()
         await self.earnings.close_account()
@@ -207,6 +258,7 @@ class Studio:
                 self._run(self._open_earnings(self.session.user))
                 self.live.chat.retry_now()
             self._note_ready()
+            self._check_for_update(status.sandbox)
         elif status.state is LinkState.OFFLINE:
             self.earnings.mark_offline(ServerUnreachable(status.reason, code="unreachable"))
 
@@ -239,8 +291,10 @@ class Studio:
         self._run(self.earnings.close_account())
         self._run(self.live.stop())
         self.sign_in.reset(reason)
-        self.sign_up.forget()
-        self.shell.open("go_live")
+        if self._sign_up is not None:
+            self._sign_up.forget()
+        if self._shell is not None:
+            self._shell.open("go_live")
         self.window.show_page(self.sign_in)
         self._confirmed = False
         self._note_ready()
@@ -255,7 +309,22 @@ class Studio:
         elif setting is THEME:
             self.appearance.set_theme(self.settings.get(THEME))
         elif setting is SERVER_URL:
+            self._update_checked = False  # a sandbox studio asks nothing; a real one may now
             self._run(self._use_server(self.settings.get(SERVER_URL)))
+        elif setting is UPDATE_FEED_URL:
+            self._update_checked = False
+            if self.connection.status.state is LinkState.ONLINE:
+                self._check_for_update(self.connection.status.sandbox)
+
+    def _check_for_update(self, sandbox: bool) -> None:
+        """In the background, after start-up; the banner appears only if there is news."""
+        if not self._update_checked:
+            self._update_checked = True
+            feed = self.settings.get(UPDATE_FEED_URL)
+            self._run(self._look_for_update(feed, sandbox))
+
+    async def _look_for_update(self, feed: str, sandbox: bool) -> None:
+        await self.update_offer.check(feed, sandbox=sandbox)
 
     def _note_ready(self) -> None:
         page = self.window.pages.currentWidget()

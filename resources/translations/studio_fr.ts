@@ -172,6 +172,21 @@
     <context>
         <name>ChatPanel</name>
         <message>
+            <location filename="../../studio/ui/chat/panel.py" line="0" />
+            <source>Let back in (lift a ban or time-out)</source>
+            <translation>Laisser revenir (lever un bannissement ou une exclusion)</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/chat/panel.py" line="0" />
+            <source>Make moderator</source>
+            <translation>Nommer modérateur</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/chat/panel.py" line="0" />
+            <source>Remove as moderator</source>
+            <translation>Retirer des modérateurs</translation>
+        </message>
+        <message>
             <location filename="../../studio/ui/chat/panel.py" line="169" />
             <source>Write to your fans…</source>
             <translation>Écrivez à vos fans…</translation>
@@ -583,6 +598,16 @@
     <context>
         <name>Earnings</name>
         <message>
+            <location filename="../../studio/ui/earnings/screen.py" />
+            <source>Withdraw</source>
+            <translation>Retirer</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/earnings/screen.py" />
+            <source>Send your available KES balance to M-Pesa.</source>
+            <translation>Envoyer votre solde disponible en KES vers M-Pesa.</translation>
+        </message>
+        <message>
             <location filename="../../studio/ui/earnings/names.py" line="10" />
             <source>Tip</source>
             <translation>Pourboire</translation>
@@ -812,6 +837,111 @@
             <source>Net</source>
             <translation>Net</translation>
         </message>
+        <message>
+            <location filename="../../studio/ui/earnings/screen.py" />
+            <source>Search payer, message or method</source>
+            <translation>Rechercher payeur, message, moyen</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/earnings/screen.py" />
+            <source>Over time</source>
+            <translation>Au fil du temps</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/earnings/over_time.py" />
+            <source>Period</source>
+            <translation>Période</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/earnings/over_time.py" />
+            <source>Last 7 days</source>
+            <translation>7 derniers jours</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/earnings/over_time.py" />
+            <source>Last 30 days</source>
+            <translation>30 derniers jours</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/earnings/over_time.py" />
+            <source>Last 90 days, by week</source>
+            <translation>90 derniers jours, par semaine</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/earnings/over_time.py" />
+            <source>Last 12 months, by week</source>
+            <translation>12 derniers mois, par semaine</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/earnings/over_time.py" />
+            <source>No payments received in this period.</source>
+            <translation>Aucun paiement reçu sur cette période.</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/earnings/over_time.py" />
+            <source>No payments on this computer yet.</source>
+            <translation>Aucun paiement sur cet ordinateur pour l’instant.</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/earnings/over_time.py" />
+            <source>Your share: %1 from %2</source>
+            <translation>Votre part : %1 sur %2</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/earnings/chart.py" />
+            <source>1 payment</source>
+            <translation>1 paiement</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/earnings/chart.py" />
+            <source>%1 payments</source>
+            <translation>%1 paiements</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/earnings/chart.py" />
+            <source>%1 to %2</source>
+            <translation>du %1 au %2</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/earnings/export.py" />
+            <source>Export transactions</source>
+            <translation>Exporter les transactions</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/earnings/export.py" />
+            <source>CSV files (*.csv)</source>
+            <translation>Fichiers CSV (*.csv)</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/earnings/export.py" />
+            <source>Export CSV…</source>
+            <translation>Exporter en CSV…</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/earnings/export.py" />
+            <source>Save the transactions that match the filters and search.</source>
+            <translation>Enregistrer les transactions qui correspondent aux filtres et à la recherche.</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/earnings/export.py" />
+            <source>Exporting…</source>
+            <translation>Export en cours…</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/earnings/export.py" />
+            <source>Could not save %1: %2</source>
+            <translation>Impossible d’enregistrer %1 : %2</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/earnings/export.py" />
+            <source>Saved %1 rows to %2</source>
+            <translation>%1 lignes enregistrées dans %2</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/earnings/export.py" />
+            <source>Saved 1 row to %2</source>
+            <translation>1 ligne enregistrée dans %2</translation>
+        </message>
     </context>
     <context>
         <name>EncoderReasons</name>
@@ -868,6 +998,11 @@
     </context>
     <context>
         <name>GoLiveScreen</name>
+        <message>
+            <location filename="../../studio/ui/go_live/screen.py" line="0" />
+            <source>Chat with your fans</source>
+            <translation>Discutez avec vos fans</translation>
+        </message>
         <message>
             <location filename="../../studio/ui/go_live/screen.py" line="100" />
             <source>Go live</source>
@@ -1170,6 +1305,41 @@
             <source>Try now</source>
             <translation>Réessayer maintenant</translation>
         </message>
+        <message>
+            <location filename="../../studio/ui/main_window.py" line="202" />
+            <source>Downloading version %1… %2%</source>
+            <translation>Téléchargement de la version %1… %2 %</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/main_window.py" line="204" />
+            <source>Version %1 is downloaded and checked. Install it when you are ready.</source>
+            <translation>La version %1 est téléchargée et vérifiée. Installez-la quand vous voulez.</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/main_window.py" line="205" />
+            <source>Install</source>
+            <translation>Installer</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/main_window.py" line="207" />
+            <source>Version %1 could not be downloaded or opened: %2</source>
+            <translation>La version %1 n'a pas pu être téléchargée ou ouverte : %2</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/main_window.py" line="210" />
+            <source>Version %1 of Flash Africa Studio is available.</source>
+            <translation>La version %1 de Flash Africa Studio est disponible.</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/main_window.py" line="211" />
+            <source>Download</source>
+            <translation>Télécharger</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/main_window.py" line="114" />
+            <source>Later</source>
+            <translation>Plus tard</translation>
+        </message>
     </context>
     <context>
         <name>Messages</name>
@@ -1347,6 +1517,11 @@
             <location filename="../../studio/ui/go_live/quality_panel.py" line="101" />
             <source>Test my connection</source>
             <translation>Tester ma connexion</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/go_live/quality_panel.py" line="0" />
+            <source>The test sends a test pattern to your stream's ingest for about 5 seconds and measures how much gets through. Your fans don't see it.</source>
+            <translation>Le test envoie une mire au serveur de réception de votre direct pendant environ 5 secondes et mesure ce qui passe. Vos fans ne la voient pas.</translation>
         </message>
         <message>
             <location filename="../../studio/ui/go_live/quality_panel.py" line="105" />
@@ -1901,6 +2076,182 @@
             <location filename="../../studio/ui/go_live/stream_panel.py" line="285" />
             <source>No stream yet: create one</source>
             <translation>Pas encore de direct : créez-en un</translation>
+        </message>
+    </context>
+    <context>
+        <name>Withdraw</name>
+        <message>
+            <location filename="../../studio/ui/earnings/withdraw.py" />
+            <source>Your balance was not touched.</source>
+            <translation>Votre solde est intact.</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/earnings/withdraw.py" />
+            <source>This number cannot receive M-Pesa payments.</source>
+            <translation>Ce numéro ne peut pas recevoir de paiements M-Pesa.</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/earnings/withdraw.py" />
+            <source>Payouts are paused by M-Pesa for now; try again later.</source>
+            <translation>M-Pesa a suspendu les retraits pour le moment : réessayez plus tard.</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/earnings/withdraw.py" />
+            <source>M-Pesa declined the payout.</source>
+            <translation>M-Pesa a refusé le retrait.</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/earnings/withdraw.py" />
+            <source>M-Pesa refused the payout request.</source>
+            <translation>M-Pesa a refusé la demande de retrait.</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/earnings/withdraw.py" />
+            <source>M-Pesa could not be reached, so nothing was sent.</source>
+            <translation>M-Pesa était injoignable : rien n'a été envoyé.</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/earnings/withdraw.py" />
+            <source>Withdraw</source>
+            <translation>Retirer</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/earnings/withdraw.py" />
+            <source>Withdraw to M-Pesa</source>
+            <translation>Retirer vers M-Pesa</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/earnings/withdraw.py" />
+            <source>Available: %1</source>
+            <translation>Disponible : %1</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/earnings/withdraw.py" />
+            <source>Amount (%1)</source>
+            <translation>Montant (%1)</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/earnings/withdraw.py" />
+            <source>Whole shillings, at least KES 10.</source>
+            <translation>Shillings entiers, au moins 10 KES.</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/earnings/withdraw.py" />
+            <source>M-Pesa phone number</source>
+            <translation>Numéro de téléphone M-Pesa</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/earnings/withdraw.py" />
+            <source>The money goes to this number.</source>
+            <translation>L'argent est envoyé à ce numéro.</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/earnings/withdraw.py" />
+            <source>Cancel</source>
+            <translation>Annuler</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/earnings/withdraw.py" />
+            <source>Continue</source>
+            <translation>Continuer</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/earnings/withdraw.py" />
+            <source>Confirm your withdrawal</source>
+            <translation>Confirmez votre retrait</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/earnings/withdraw.py" />
+            <source>The amount leaves your available balance now. If M-Pesa refuses the payout, it comes back.</source>
+            <translation>Le montant quitte votre solde disponible dès maintenant. Si M-Pesa refuse le retrait, il y revient.</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/earnings/withdraw.py" />
+            <source>Back</source>
+            <translation>Retour</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/earnings/withdraw.py" />
+            <source>Try again</source>
+            <translation>Réessayer</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/earnings/withdraw.py" />
+            <source>Close</source>
+            <translation>Fermer</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/earnings/withdraw.py" />
+            <source>Enter an amount like %1.</source>
+            <translation>Saisissez un montant, par exemple %1.</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/earnings/withdraw.py" />
+            <source>Sending…</source>
+            <translation>Envoi…</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/earnings/withdraw.py" />
+            <source>Asking M-Pesa to send %1 to %2.</source>
+            <translation>Nous demandons à M-Pesa d'envoyer %1 au %2.</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/earnings/withdraw.py" />
+            <source>Not sent yet</source>
+            <translation>Pas encore envoyé</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/earnings/withdraw.py" />
+            <source>Send %1 to the M-Pesa number %2?</source>
+            <translation>Envoyer %1 au numéro M-Pesa %2 ?</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/earnings/withdraw.py" />
+            <source>Sent</source>
+            <translation>Envoyé</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/earnings/withdraw.py" />
+            <source>M-Pesa sent %1 to %2.</source>
+            <translation>M-Pesa a envoyé %1 au %2.</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/earnings/withdraw.py" />
+            <source>Not sent</source>
+            <translation>Non envoyé</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/earnings/withdraw.py" />
+            <source>Pending</source>
+            <translation>En attente</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/earnings/withdraw.py" />
+            <source>Waiting for M-Pesa to send %1 to %2. The amount is held until it does.</source>
+            <translation>En attente de l'envoi de %1 au %2 par M-Pesa. Le montant reste réservé d'ici là.</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/earnings/withdraw.py" />
+            <source>That is more than you have available (%1).</source>
+            <translation>C'est plus que votre solde disponible (%1).</translation>
+        </message>
+    </context>
+    <context>
+        <name>UpdateOffer</name>
+        <message>
+            <location filename="../../studio/ui/update_offer.py" line="33" />
+            <source>the download did not finish, and nothing was kept</source>
+            <translation>le téléchargement ne s'est pas terminé, et rien n'a été gardé</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/update_offer.py" line="35" />
+            <source>the file is not the one the release feed announced</source>
+            <translation>le fichier n'est pas celui qu'annonce le flux des versions</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/update_offer.py" line="37" />
+            <source>it could not be saved on this computer</source>
+            <translation>il n'a pas pu être enregistré sur cet ordinateur</translation>
         </message>
     </context>
 </TS>

@@ -9,7 +9,6 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 
-import phonenumbers
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from server.contract.money import Amount, is_supported_currency
@@ -105,8 +104,35 @@ class Payment(BaseModel):
     message: str | None
     failure_reason: FailureReason | None
     next_action: NextAction | None
+    refunded_amount: int = 0  # given back so far (or being given back), in minor units
     created_at: datetime
     updated_at: datetime
+
+
+class RefundStatus(StrEnum):
+    PENDING = "pending"  # the provider has not confirmed it yet
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+class RefundRequest(BaseModel):
+    """`POST /payments/{id}/refund`: without `amount`, whatever is left is refunded."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    amount: Amount | None = None
+
+
+class Refund(BaseModel):
+    id: str
+    payment_id: str
+    amount: int  # minor units
+    currency: str
+    fee: int  # the platform's share given back with it
+    status: RefundStatus
+    failure_reason: FailureReason | None
+    payment_refunded_amount: int  # the payment's refunded total after this refund
+    created_at: datetime
 
 
 class PhoneError(ValueError):
@@ -115,6 +141,8 @@ class PhoneError(ValueError):
 
 def normalize_phone(raw: str, country: str | None) -> str:
     """Read a phone number in any accepted form and answer it in E.164 (`+254712345678`)."""
+    import phonenumbers  # on first use: ~1.5 MB that idle studios and servers never need
+
     text = raw.strip().replace(" ", "").replace("-", "")
     if text.startswith("+"):
         candidate, region = text, None
@@ -140,4 +168,6 @@ def normalize_phone(raw: str, country: str | None) -> str:
 
 def phone_region(e164: str) -> str | None:
     """The ISO country of an E.164 number (`+254…` → `KE`)."""
+    import phonenumbers
+
     return phonenumbers.region_code_for_number(phonenumbers.parse(e164, None))

@@ -5,6 +5,7 @@ from server.chat import models as _chat  # noqa: F401
 from server.db.base import Base
 from server.ledger import models as _ledger  # noqa: F401
 from server.payments import models as _payments  # noqa: F401
+from server.payouts import models as _payouts  # noqa: F401
 from server.streams import models as _streams  # noqa: F401
 
 metadata = Base.metadata

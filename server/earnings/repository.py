@@ -9,11 +9,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from server.contract.payments import PaymentStatus
-from server.ledger.accounts import PLATFORM_FEES, creator_available
+from server.ledger.accounts import PLATFORM_FEES, creator_available, creator_payout_pending
 from server.ledger.entries import EntryKind
 from server.ledger.models import LedgerAccountRow, LedgerEntryRow, LedgerPostingRow
 from server.payments.models import PaymentRow
 from server.streams.models import StreamRow
+
+# Entries that move a creator's earnings: settlements, and refunds (with their reversals).
+EARNING_KINDS = (
+    EntryKind.SETTLEMENT.value,
+    EntryKind.REFUND_HOLD.value,
+    EntryKind.REFUND.value,
+    EntryKind.REVERSAL.value,
+)
 
 
 @dataclass(frozen=True)
@@ -34,7 +42,7 @@ class EarningsRepository:
         self, creator_id: str, start: datetime | None, end: datetime | None
     ) -> list[SettledGroup]:
         """Fees and net of the creator's settled payments, by method, stream and currency,
-        read from the settlement entries' postings (so a later reversal shows up too)."""
+        read from the settlement, refund and reversal entries' postings (refunds reduce them)."""
         mine = creator_available(creator_id)
         fees = func.sum(
             case((LedgerAccountRow.code == PLATFORM_FEES, LedgerPostingRow.amount), else_=0)
@@ -47,14 +55,14 @@ class EarningsRepository:
                 LedgerPostingRow.currency,
                 fees,
                 net,
-                func.count(func.distinct(LedgerEntryRow.id)),
+                func.count(func.distinct(PaymentRow.id)),
             )
             .join(LedgerEntryRow, LedgerEntryRow.id == LedgerPostingRow.entry_id)
             .join(LedgerAccountRow, LedgerAccountRow.id == LedgerPostingRow.account_id)
             .join(PaymentRow, PaymentRow.id == LedgerEntryRow.payment_id)
             .where(
                 PaymentRow.creator_id == creator_id,
-                LedgerEntryRow.kind == EntryKind.SETTLEMENT.value,
+                LedgerEntryRow.kind.in_(EARNING_KINDS),
                 LedgerAccountRow.code.in_((PLATFORM_FEES, mine)),
                 *_window(LedgerEntryRow.created_at, start, end),
             )
@@ -69,12 +77,14 @@ class EarningsRepository:
     async def paid_out(
         self, creator_id: str, start: datetime | None, end: datetime | None
     ) -> dict[str, int]:
+        """Payouts the provider confirmed, by when it did: the payout entries draw them from
+        the money held for the creator's payouts (`payouts.posting`)."""
         query = (
             select(LedgerPostingRow.currency, -func.sum(LedgerPostingRow.amount))
             .join(LedgerEntryRow, LedgerEntryRow.id == LedgerPostingRow.entry_id)
             .join(LedgerAccountRow, LedgerAccountRow.id == LedgerPostingRow.account_id)
             .where(
-                LedgerAccountRow.code == creator_available(creator_id),
+                LedgerAccountRow.code == creator_payout_pending(creator_id),
                 LedgerEntryRow.kind == EntryKind.PAYOUT.value,
                 *_window(LedgerEntryRow.created_at, start, end),
             )
@@ -85,6 +95,7 @@ class EarningsRepository:
         }
 
     async def available(self, creator_id: str) -> dict[str, int]:
+        """What the creator may withdraw now: amounts held for pending payouts are not in it."""
         query = select(LedgerAccountRow.currency, LedgerAccountRow.balance).where(
             LedgerAccountRow.code == creator_available(creator_id)
         )

@@ -3,7 +3,8 @@
 Availability is the payments domain's own answer (`Gateways.for_method`), so the
 page never shows a method that would answer 422 `method_unavailable`. The rest
 (currency, country, phone format, presets) is how each method is paid for on the
-ground: M-Pesa is Kenyan shillings from a Kenyan phone, in whole shillings.
+ground: M-Pesa is Kenyan shillings from a Kenyan phone, in whole shillings; MTN MoMo
+is Ugandan shillings from a Ugandan phone.
 """
 
 from dataclasses import dataclass
@@ -44,10 +45,13 @@ class _Ground:
 KENYA = PhoneFormat(
     country="KE", example="+254 7XX XXX XXX", dial_code="254", pattern=r"^\+254[17]\d{8}$"
 )
+UGANDA = PhoneFormat(
+    country="UG", example="+256 7XX XXX XXX", dial_code="256", pattern=r"^\+2567\d{8}$"
+)
 # Mobile money first: that is how most fans pay.
 GROUND: dict[PaymentMethod, _Ground] = {
     PaymentMethod.MPESA: _Ground("KES", whole_units=True, phone=KENYA),
-    PaymentMethod.MTN_MOMO: _Ground("UGX", whole_units=True, phone=None),
+    PaymentMethod.MTN_MOMO: _Ground("UGX", whole_units=True, phone=UGANDA),
     PaymentMethod.ORANGE_MONEY: _Ground("XOF", whole_units=True, phone=None),
     PaymentMethod.CARD: _Ground("USD", whole_units=False, phone=None),
 }

@@ -13,8 +13,18 @@ class EntryKind(StrEnum):
     SETTLEMENT = "settlement"
     # The exact negation of an earlier entry (a correction or a refund).
     REVERSAL = "reversal"
-    # Money paid out to a creator: creator:<id>:available → clearing:<provider>.
+    # A payout held while its provider works: creator:<id>:available → ...:payout_pending.
+    PAYOUT_HOLD = "payout_hold"
+    # The provider paid it: creator:<id>:payout_pending → clearing:<provider>.
     PAYOUT = "payout"
+    # ... and the money left us: clearing:<provider> → payer:external.
+    DISBURSEMENT = "disbursement"
+    # A refund taken back while its provider works: creator:<id>:available + platform:fees
+    # → refunding:<provider> (reversed if the provider refuses it).
+    REFUND_HOLD = "refund_hold"
+    # The refund left us: refunding:<provider> → payer:external; or, for a refund made at
+    # the provider itself, creator:<id>:available + platform:fees → payer:external.
+    REFUND = "refund"
 
 
 class LedgerInvariantError(Exception):

@@ -12,7 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.contract.money import format_amount
 from server.db.base import Base
-from server.ledger.accounts import CREATOR_PREFIX, is_clearing, is_creator_available
+from server.ledger.accounts import (
+    CREATOR_PREFIX,
+    is_clearing,
+    is_creator_available,
+    is_creator_payout_pending,
+)
 from server.ledger.models import LedgerAccountRow, LedgerEntryRow, LedgerPostingRow
 
 SHOWN_PER_CHECK = 20
@@ -109,7 +114,7 @@ async def verify_ledger(session: AsyncSession) -> LedgerReport:
             )
         )
     ).all()
-    stale, negative, uncleared = [], [], []
+    stale, negative, negative_held, uncleared = [], [], [], []
     for code, currency, cached, total in balances:
         total = int(total)
         group = _group(code)
@@ -121,10 +126,13 @@ async def verify_ledger(session: AsyncSession) -> LedgerReport:
             )
         if is_creator_available(code) and total < 0:
             negative.append(f"{code} is {format_amount(total, currency)}")
+        if is_creator_payout_pending(code) and total < 0:
+            negative_held.append(f"{code} is {format_amount(total, currency)}")
         if is_clearing(code) and total != 0:
             uncleared.append(f"{code} holds {format_amount(total, currency)} after reconciliation")
     report.add("every stored balance equals the sum of its postings", stale)
     report.add("no creator's available balance is negative", negative)
+    report.add("no creator's payout-pending balance is negative", negative_held)
     report.add("every provider clearing account is back to zero", uncleared)
 
     totals: dict[str, int] = {}
@@ -166,7 +174,10 @@ def render(report: LedgerReport) -> str:
 
 
 def _group(code: str) -> str:
-    """Creators are summed together in the summary; every other account shows on its own."""
+    """Creators are summed together in the summary (money held for payouts apart); every
+    other account shows on its own."""
+    if is_creator_payout_pending(code):
+        return "creator:* (payouts pending)"
     return "creator:* (all creators)" if code.startswith(CREATOR_PREFIX) else code
 
 

@@ -3,16 +3,18 @@
 Every succeeded payment must have exactly the entries `posting.success_entries`
 describes (no more, no fewer, the same postings), and no other payment may
 have any capture or settlement entry. Tickets likewise: one per succeeded ticket
-payment, none otherwise.
+payment, none otherwise. Refunds: each payment's refunded amount is exactly what its
+refund entries took back from the creator and the platform.
 """
 
 from collections import defaultdict
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.contract.money import platform_fee
 from server.contract.payments import PaymentKind, PaymentStatus
+from server.ledger.accounts import AVAILABLE_SUFFIX, CREATOR_PREFIX, PLATFORM_FEES
 from server.ledger.entries import EntryKind, Posting
 from server.ledger.models import LedgerAccountRow, LedgerEntryRow, LedgerPostingRow
 from server.ledger.verify import LedgerReport
@@ -22,6 +24,7 @@ from server.payments.posting import success_entries
 BATCH = 500
 PAYMENT_KINDS = (EntryKind.CAPTURE.value, EntryKind.SETTLEMENT.value)
 SUCCEEDED = PaymentStatus.SUCCEEDED.value
+REFUND_KINDS = (EntryKind.REFUND_HOLD.value, EntryKind.REFUND.value, EntryKind.REVERSAL.value)
 
 
 async def audit_payments(session: AsyncSession, report: LedgerReport) -> None:
@@ -94,6 +97,43 @@ async def audit_payments(session: AsyncSession, report: LedgerReport) -> None:
             for p, kind, status, t in tickets.all()
         ],
     )
+    await audit_refunds(session, report)
+
+
+async def audit_refunds(session: AsyncSession, report: LedgerReport) -> None:
+    """What each payment says it gave back is what its refund entries (and the reversals
+    of refused ones) took from the creator and the platform: `payments.refunded_amount`
+    against the ledger."""
+    taken_back = -func.sum(LedgerPostingRow.amount)
+    rows = await session.execute(
+        select(LedgerEntryRow.payment_id, taken_back)
+        .join(LedgerPostingRow, LedgerPostingRow.entry_id == LedgerEntryRow.id)
+        .join(LedgerAccountRow, LedgerAccountRow.id == LedgerPostingRow.account_id)
+        .where(
+            LedgerEntryRow.kind.in_(REFUND_KINDS),
+            LedgerEntryRow.payment_id.is_not(None),
+            (LedgerAccountRow.code == PLATFORM_FEES)
+            | (LedgerAccountRow.code.like(f"{CREATOR_PREFIX}%{AVAILABLE_SUFFIX}")),
+        )
+        .group_by(LedgerEntryRow.payment_id)
+    )
+    in_ledger = {str(payment_id): int(total) for payment_id, total in rows.all()}
+    refunded = await session.execute(
+        select(
+            PaymentRow.id, PaymentRow.status, PaymentRow.amount, PaymentRow.refunded_amount
+        ).where((PaymentRow.refunded_amount != 0) | PaymentRow.id.in_(list(in_ledger)))
+    )
+    wrong: list[str] = []
+    for payment_id, status, amount, refunded_amount in refunded.all():
+        booked = in_ledger.get(payment_id, 0)
+        if booked != refunded_amount or not 0 <= refunded_amount <= amount:
+            wrong.append(
+                f"payment {payment_id} ({status}): refunded {refunded_amount} of {amount}, "
+                f"the ledger took back {booked}"
+            )
+        elif refunded_amount and status != SUCCEEDED:
+            wrong.append(f"payment {payment_id} is {status} but has refunds")
+    report.add("every payment's refunds match its refund entries", wrong)
 
 
 async def _entries_of(

@@ -39,7 +39,13 @@ class PaymentRow(Base):
     status: Mapped[str] = mapped_column(String(16), index=True)
     failure_code: Mapped[str | None] = mapped_column(String(40))
     provider_result: Mapped[str | None] = mapped_column(String(40))
-    provider_ref: Mapped[str | None] = mapped_column(String(100), unique=True)
+    provider_ref: Mapped[str | None] = mapped_column(String(200), unique=True)
+    # The hash of a secret the provider echoes in its callbacks (Orange's `notif_token`).
+    callback_proof_hash: Mapped[str | None] = mapped_column(String(64))
+    # Refunded or being refunded (reserved before the provider is asked); never above `amount`.
+    refunded_amount: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    # The provider's action for this very payment (JSON `NextAction`), shown while pending.
+    next_action: Mapped[str | None] = mapped_column(Text)
     callback_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     push_state: Mapped[str] = mapped_column(String(16))
     push_attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -97,3 +103,29 @@ class TicketRow(Base):
     holder_id: Mapped[str] = mapped_column(String(64))  # the payer: an account or a guest
     stream_id: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class RefundRow(Base):
+    """Money given back on a succeeded payment: asked by its creator, or made at the provider.
+
+    `status` is `pending` (reserved in `payments.refunded_amount`, held in the
+    ledger, the provider not yet sure), `succeeded` or `failed` (released). `fee`
+    is the platform's share given back with it.
+    """
+
+    __tablename__ = "refunds"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    payment_id: Mapped[str] = mapped_column(ForeignKey("payments.id"), index=True)
+    origin: Mapped[str] = mapped_column(String(16))  # creator | provider
+    amount: Mapped[int] = mapped_column(BigInteger)
+    fee: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    status: Mapped[str] = mapped_column(String(16))
+    failure_code: Mapped[str | None] = mapped_column(String(40))
+    provider_ref: Mapped[str | None] = mapped_column(String(100), unique=True)
+    idempotency_key_id: Mapped[str | None] = mapped_column(
+        ForeignKey("idempotency_keys.id"), unique=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -41,9 +41,16 @@ class PaymentsRepository:
     # --- tickets ----------------------------------------------------------------------
 
     async def has_ticket(self, holder_id: str, stream_id: str) -> bool:
+        """A ticket admits while its payment is not wholly refunded (or being refunded):
+        a refund that fails gives the amount back, and with it the seat."""
         query = (
             select(TicketRow.id)
-            .where(TicketRow.holder_id == holder_id, TicketRow.stream_id == stream_id)
+            .join(PaymentRow, PaymentRow.id == TicketRow.payment_id)
+            .where(
+                TicketRow.holder_id == holder_id,
+                TicketRow.stream_id == stream_id,
+                PaymentRow.refunded_amount < PaymentRow.amount,
+            )
             .limit(1)
         )
         return (await self.session.execute(query)).first() is not None
@@ -141,15 +148,31 @@ class PaymentsRepository:
             .values(push_state=state, updated_at=now)
         )
 
-    async def accept_push(self, payment_id: str, provider_ref: str, now: datetime) -> bool:
-        """Record the provider's reference; a callback may have recorded the same one first."""
+    async def accept_push(
+        self,
+        payment_id: str,
+        provider_ref: str,
+        now: datetime,
+        next_action: str | None = None,
+        *,
+        callback_proof_hash: str | None = None,
+    ) -> bool:
+        """Record the provider's reference (and this payment's own next action, JSON, and the
+        hash of the secret its callbacks must carry); a callback may have recorded the same
+        reference first."""
         result = await self.session.execute(
             update(PaymentRow)
             .where(
                 PaymentRow.id == payment_id,
                 or_(PaymentRow.provider_ref.is_(None), PaymentRow.provider_ref == provider_ref),
             )
-            .values(provider_ref=provider_ref, push_state="accepted", updated_at=now)
+            .values(
+                provider_ref=provider_ref,
+                push_state="accepted",
+                next_action=next_action,
+                callback_proof_hash=callback_proof_hash,
+                updated_at=now,
+            )
         )
         return bool(getattr(result, "rowcount", 0) == 1)
 

@@ -5,10 +5,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, Request, Response
 
 from server.contract.errors import ErrorBody
-from server.contract.payments import CreatePaymentRequest, Payment
+from server.contract.payments import CreatePaymentRequest, Payment, Refund, RefundRequest
 from server.deps import PrincipalDep
 from server.payments import service
 from server.payments.service import PaymentsContext
+from server.payments.service.refund import refund_payment
 
 
 def get_payments(request: Request) -> PaymentsContext:
@@ -39,3 +40,18 @@ async def create_payment(
 @router.get("/payments/{payment_id}", response_model=Payment)
 async def get_payment(payment_id: str, reader: PrincipalDep, payments: PaymentsDep) -> Payment:
     return await service.read_payment(payments, reader, payment_id)
+
+
+@router.post("/payments/{payment_id}/refund", response_model=Refund, status_code=201)
+async def refund(
+    payment_id: str,
+    creator: PrincipalDep,
+    payments: PaymentsDep,
+    body: RefundRequest | None = None,
+    idempotency_key: Annotated[str | None, Header()] = None,
+) -> Response:
+    """The receiving creator gives money back: all that is left, or `amount` of it."""
+    answer = await refund_payment(
+        payments, creator, payment_id, idempotency_key, body or RefundRequest()
+    )
+    return Response(answer.body, status_code=answer.status, media_type="application/json")

@@ -13,7 +13,11 @@ from server.payments.listeners import TipListener
 from server.payments.routes import router as payments_router
 from server.payments.service import PaymentsContext
 from server.payments.sweeper import run_sweeper
+from server.providers.orange_money_sandbox_page import router as orange_sandbox_page_router
 from server.webhooks.mpesa import router as mpesa_webhook_router
+from server.webhooks.mtn_momo import router as momo_webhook_router
+from server.webhooks.orange_money import router as orange_webhook_router
+from server.webhooks.stripe import router as stripe_webhook_router
 
 
 class PaymentsRuntime:
@@ -43,4 +47,8 @@ def install_payments(app: FastAPI, settings: Settings, database: Database) -> Pa
     app.state.payment_listeners = listeners
     app.include_router(payments_router, prefix=API_PREFIX)
     app.include_router(mpesa_webhook_router, prefix=API_PREFIX)
+    app.include_router(stripe_webhook_router, prefix=API_PREFIX)
+    app.include_router(momo_webhook_router, prefix=API_PREFIX)
+    app.include_router(orange_webhook_router, prefix=API_PREFIX)
+    app.include_router(orange_sandbox_page_router)  # GET /pay/{id}/sandbox-orange, outside /api
     return PaymentsRuntime(context)

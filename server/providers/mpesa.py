@@ -1,9 +1,12 @@
 """Safaricom M-Pesa Daraja: OAuth, STK Push (Lipa na M-Pesa Online) and STK Push Query.
+(B2C payouts live in `mpesa_b2c.py`, over the same `DarajaConnection`.)
 
 Hand-written over httpx: Safaricom publishes no Python SDK, and the community
 packages are unmaintained or synchronous, so a small typed client of the three
-calls we use is safer than depending on one. `SandboxMpesa`
-(`mpesa_sandbox.py`) answers the same `StkApi` when no credentials are set.
+calls we use is safer than depending on one. Its token cache and transport
+failure rules are those of every mobile-money client (`oauth_client.py`).
+`SandboxMpesa` (`mpesa_sandbox.py`) answers the same `StkApi` when no
+credentials are set.
 
 Daraja shapes (https://developer.safaricom.co.ke, "M-Pesa Express"):
 - `GET /oauth/v1/generate?grant_type=client_credentials` with HTTP basic auth
@@ -16,10 +19,9 @@ Daraja shapes (https://developer.safaricom.co.ke, "M-Pesa Express"):
 - Errors: `{"requestId", "errorCode", "errorMessage"}` with a 4xx or 5xx status.
 """
 
-import asyncio
 import base64
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -28,10 +30,10 @@ from zoneinfo import ZoneInfo
 import httpx
 
 from server.providers.errors import ProviderRefused, ProviderUncertain, ProviderUnreachable
+from server.providers.oauth_client import BearerConnection, ProviderNames, json_object
 
 NAIROBI = ZoneInfo("Africa/Nairobi")
 STILL_PROCESSING = "500.001.1001"
-TOKEN_MARGIN_S = 60.0
 
 
 @dataclass(frozen=True)
@@ -80,9 +82,49 @@ def stk_password(shortcode: str, passkey: str, timestamp: str) -> str:
     return base64.b64encode(f"{shortcode}{passkey}{timestamp}".encode()).decode()
 
 
-def _number(value: str) -> int | str:
+def daraja_number(value: str) -> int | str:
     """Daraja's samples send short codes and phone numbers as JSON numbers."""
     return int(value) if value.isdigit() else value
+
+
+DARAJA = ProviderNames(
+    provider="Daraja",
+    token_service="Daraja's OAuth",
+    token_refused="Daraja refused our access token",
+)
+
+
+class DarajaConnection(BearerConnection):
+    """HTTP to Daraja with a cached OAuth token: shared by STK (here) and B2C (`mpesa_b2c`)."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        consumer_key: str,
+        consumer_secret: str,
+        timeout_s: float = 15.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        auth = (consumer_key, consumer_secret)
+
+        def request_token(http: httpx.AsyncClient) -> Awaitable[httpx.Response]:
+            return http.get(
+                "/oauth/v1/generate", params={"grant_type": "client_credentials"}, auth=auth
+            )
+
+        super().__init__(
+            base_url=base_url,
+            names=DARAJA,
+            request_token=request_token,
+            default_lifetime_s=3599.0,
+            timeout_s=timeout_s,
+            clock=clock,
+        )
+
+    async def post(self, path: str, body: dict[str, Any], *, sends_money: bool) -> httpx.Response:
+        """POST with a bearer token; a refused token is renewed once and the call repeated."""
+        return await self.send("POST", path, json=body, sends_money=sends_money)
 
 
 class DarajaClient:
@@ -97,17 +139,18 @@ class DarajaClient:
         timeout_s: float = 15.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._http = httpx.AsyncClient(base_url=base_url.rstrip("/"), timeout=timeout_s)
-        self._auth = (consumer_key, consumer_secret)
+        self.connection = DarajaConnection(
+            base_url=base_url,
+            consumer_key=consumer_key,
+            consumer_secret=consumer_secret,
+            timeout_s=timeout_s,
+            clock=clock,
+        )
         self._shortcode = shortcode
         self._passkey = passkey
-        self._clock = clock
-        self._token: str | None = None
-        self._token_expires = 0.0
-        self._token_lock = asyncio.Lock()
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        await self.connection.aclose()
 
     async def stk_push(
         self,
@@ -120,24 +163,22 @@ class DarajaClient:
     ) -> StkPushAccepted:
         timestamp = daraja_timestamp()
         body = {
-            "BusinessShortCode": _number(self._shortcode),
+            "BusinessShortCode": daraja_number(self._shortcode),
             "Password": stk_password(self._shortcode, self._passkey, timestamp),
             "Timestamp": timestamp,
             "TransactionType": "CustomerPayBillOnline",
             "Amount": amount,
-            "PartyA": _number(phone),
-            "PartyB": _number(self._shortcode),
-            "PhoneNumber": _number(phone),
+            "PartyA": daraja_number(phone),
+            "PartyB": daraja_number(self._shortcode),
+            "PhoneNumber": daraja_number(phone),
             "CallBackURL": callback_url,
             "AccountReference": account_reference[:12],
             "TransactionDesc": description[:13],
         }
-        response = await self._post("/mpesa/stkpush/v1/processrequest", body, sends_money=True)
-        data = _json(response, sends_money=True)
-        if response.status_code >= 500:
-            raise ProviderUnreachable(f"Daraja answered HTTP {response.status_code}")
-        if response.status_code >= 400 or str(data.get("ResponseCode")) != "0":
-            raise ProviderRefused(*_error(data, response.status_code))
+        response = await self.connection.post(
+            "/mpesa/stkpush/v1/processrequest", body, sends_money=True
+        )
+        data = accepted_answer(response, sends_money=True)
         checkout = data.get("CheckoutRequestID")
         if not isinstance(checkout, str) or not checkout:
             raise ProviderUncertain("Daraja accepted the push without a CheckoutRequestID")
@@ -150,19 +191,21 @@ class DarajaClient:
     async def stk_query(self, checkout_request_id: str) -> StkResult | None:
         timestamp = daraja_timestamp()
         body = {
-            "BusinessShortCode": _number(self._shortcode),
+            "BusinessShortCode": daraja_number(self._shortcode),
             "Password": stk_password(self._shortcode, self._passkey, timestamp),
             "Timestamp": timestamp,
             "CheckoutRequestID": checkout_request_id,
         }
-        response = await self._post("/mpesa/stkpushquery/v1/query", body, sends_money=False)
-        data = _json(response, sends_money=False)
+        response = await self.connection.post(
+            "/mpesa/stkpushquery/v1/query", body, sends_money=False
+        )
+        data = read_json(response, sends_money=False)
         if data.get("errorCode") == STILL_PROCESSING:
             return None
         if response.status_code >= 500:
             raise ProviderUnreachable(f"Daraja answered HTTP {response.status_code}")
         if response.status_code >= 400:
-            raise ProviderRefused(*_error(data, response.status_code))
+            raise ProviderRefused(*error_of(data, response.status_code))
         code = data.get("ResultCode")
         try:
             result_code = int(str(code))
@@ -170,68 +213,31 @@ class DarajaClient:
             raise ProviderUnreachable("Daraja's query answer has no ResultCode") from None
         return StkResult(result_code=result_code, result_desc=str(data.get("ResultDesc", "")))
 
-    async def _post(self, path: str, body: dict[str, Any], *, sends_money: bool) -> httpx.Response:
-        """POST with a bearer token; a refused token is renewed once and the call repeated."""
-        for attempt in range(2):
-            token = await self._access_token(renew=attempt > 0)
-            try:
-                response = await self._http.post(
-                    path, json=body, headers={"Authorization": f"Bearer {token}"}
-                )
-            except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
-                raise ProviderUnreachable(f"Daraja is unreachable ({type(exc).__name__})") from None
-            except httpx.HTTPError as exc:
-                error = ProviderUncertain if sends_money else ProviderUnreachable
-                raise error(f"no answer from Daraja ({type(exc).__name__})") from None
-            if response.status_code != 401:
-                return response
-        raise ProviderUnreachable("Daraja refused our access token")
 
-    async def _access_token(self, *, renew: bool) -> str:
-        async with self._token_lock:
-            if renew or self._token is None or self._clock() >= self._token_expires:
-                self._token, lifetime = await self._fetch_token()
-                self._token_expires = self._clock() + max(0.0, lifetime - TOKEN_MARGIN_S)
-            return self._token
-
-    async def _fetch_token(self) -> tuple[str, float]:
-        try:
-            response = await self._http.get(
-                "/oauth/v1/generate",
-                params={"grant_type": "client_credentials"},
-                auth=self._auth,
-            )
-        except httpx.HTTPError as exc:
-            raise ProviderUnreachable(
-                f"Daraja's OAuth is unreachable ({type(exc).__name__})"
-            ) from None
-        if response.status_code != 200:
-            raise ProviderUnreachable(f"Daraja's OAuth answered HTTP {response.status_code}")
-        data = _json(response, sends_money=False)
-        token = data.get("access_token")
-        if not isinstance(token, str) or not token:
-            raise ProviderUnreachable("Daraja's OAuth answer has no access_token")
-        try:
-            lifetime = float(data.get("expires_in", 3599))
-        except (TypeError, ValueError):
-            lifetime = 3599.0
-        return token, lifetime
-
-
-def _json(response: httpx.Response, *, sends_money: bool) -> dict[str, Any]:
-    try:
-        data = response.json()
-    except ValueError:
-        data = None
-    if isinstance(data, dict):
-        return data
+def read_json(response: httpx.Response, *, sends_money: bool) -> dict[str, Any]:
+    """Daraja's JSON object; a 5xx without one reads as empty (its status says enough)."""
     if response.status_code >= 500:
-        return {}
-    error = ProviderUncertain if sends_money and response.status_code < 400 else ProviderUnreachable
-    raise error(f"Daraja answered HTTP {response.status_code} without a JSON object")
+        try:
+            return json_object(response, DARAJA.provider)
+        except ProviderUnreachable:
+            return {}
+    uncertain = sends_money and response.status_code < 400
+    error = ProviderUncertain if uncertain else ProviderUnreachable
+    return json_object(response, DARAJA.provider, error=error)
 
 
-def _error(data: dict[str, Any], status: int) -> tuple[str, str]:
+def accepted_answer(response: httpx.Response, *, sends_money: bool) -> dict[str, Any]:
+    """The answer to a request Daraja took on (`ResponseCode` "0"): a 5xx is unreachable,
+    any other failure Daraja's refusal."""
+    data = read_json(response, sends_money=sends_money)
+    if response.status_code >= 500:
+        raise ProviderUnreachable(f"Daraja answered HTTP {response.status_code}")
+    if response.status_code >= 400 or str(data.get("ResponseCode")) != "0":
+        raise ProviderRefused(*error_of(data, response.status_code))
+    return data
+
+
+def error_of(data: dict[str, Any], status: int) -> tuple[str, str]:
     code = data.get("errorCode") or data.get("ResponseCode") or f"http_{status}"
     message = data.get("errorMessage") or data.get("ResponseDescription") or "refused"
     return str(code), str(message)

@@ -24,17 +24,16 @@ Checkouts are stateless: the outcome and the push time are written into the
 (only an undelivered callback is lost, as it can be with Daraja).
 """
 
-import asyncio
 import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
-import httpx
-
 from server.logs import get_logger
+from server.providers.callback_client import Callbacks
 from server.providers.errors import ProviderRefused
 from server.providers.mpesa import NAIROBI, StkPushAccepted, StkResult
 
@@ -72,8 +71,7 @@ class SandboxMpesa:
     def __init__(self, *, delay_s: float = 2.0, clock: Callable[[], float] = time.time) -> None:
         self._delay_s = delay_s
         self._clock = clock
-        self._http = httpx.AsyncClient(timeout=10)
-        self._deliveries: set[asyncio.Task[None]] = set()
+        self._callbacks = Callbacks(log)
 
     async def stk_push(
         self,
@@ -93,11 +91,15 @@ class SandboxMpesa:
         checkout = f"{PREFIX}_{pushed_ms}_{suffix}_{secrets.token_hex(6)}"
         merchant = f"SBX-{secrets.token_hex(4)}"
         if outcome.sends_callback:
-            task = asyncio.create_task(
-                self._deliver(callback_url, checkout, merchant, outcome, amount, phone)
+            # After a payer's while, like Daraja: once, without retries.
+            self._callbacks.send_later(
+                self._delay_s,
+                "POST",
+                callback_url,
+                partial(callback_body, checkout, merchant, outcome, amount, phone),
+                undelivered="sandbox_callback_undelivered",
+                checkout=checkout,
             )
-            self._deliveries.add(task)
-            task.add_done_callback(self._deliveries.discard)
         return StkPushAccepted(
             checkout_request_id=checkout,
             merchant_request_id=merchant,
@@ -119,28 +121,7 @@ class SandboxMpesa:
         return StkResult(result_code=outcome.result_code, result_desc=outcome.result_desc)
 
     async def aclose(self) -> None:
-        for task in list(self._deliveries):
-            task.cancel()
-        await asyncio.gather(*self._deliveries, return_exceptions=True)
-        await self._http.aclose()
-
-    async def _deliver(
-        self,
-        callback_url: str,
-        checkout: str,
-        merchant: str,
-        outcome: SandboxOutcome,
-        amount: int,
-        phone: str,
-    ) -> None:
-        """Wait like a payer would, then call back like Daraja does: once, without retries."""
-        await asyncio.sleep(self._delay_s)
-        body = callback_body(checkout, merchant, outcome, amount, phone)
-        try:
-            await self._http.post(callback_url, json=body)
-        except httpx.HTTPError as exc:
-            # The sweeper's query confirms the payment anyway; never log the URL (it holds a token).
-            log.warning("sandbox_callback_undelivered", checkout=checkout, error=type(exc).__name__)
+        await self._callbacks.aclose()
 
 
 def callback_body(

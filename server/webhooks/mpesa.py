@@ -6,20 +6,15 @@ once. The unguessable per-payment token in the path picks the payment; an
 unknown token is 404 and changes nothing, and so does a duplicate.
 """
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Path, Request
+from fastapi import Request
 
-from server.contract.errors import ErrorBody
-from server.errors import FlashError
 from server.payments import service
 from server.payments.routes import PaymentsDep
+from server.webhooks.callbacks import CallbackToken, callback_router, json_body
 
-router = APIRouter(
-    tags=["webhooks"], responses={400: {"model": ErrorBody}, 404: {"model": ErrorBody}}
-)
-
-CallbackToken = Annotated[str, Path(min_length=8, max_length=100)]
+router = callback_router()
 
 
 @router.post("/webhooks/mpesa/{token}")
@@ -27,9 +22,6 @@ CallbackToken = Annotated[str, Path(min_length=8, max_length=100)]
 async def mpesa_callback(
     token: CallbackToken, request: Request, payments: PaymentsDep
 ) -> dict[str, Any]:
-    try:
-        body = await request.json()
-    except ValueError:
-        raise FlashError("the callback body is not JSON", code="malformed_json") from None
+    body = await json_body(request)
     await service.handle_callback(payments, "mpesa", token, body)
     return {"ResultCode": 0, "ResultDesc": "Accepted"}

@@ -4,11 +4,13 @@ Requests and answers are the contract's own models (`server.contract`), and ever
 failure leaves here as a `FlashError`: callers never see httpx or a raw body.
 """
 
+import ssl
+from functools import cache
 from typing import Any, TypeVar, overload
 from urllib.parse import quote, urlencode
 
 import httpx
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, RootModel, ValidationError
 
 from server.contract import (
     API_PREFIX,
@@ -20,15 +22,23 @@ from server.contract import (
     TokenPair,
     User,
 )
-from server.contract.chat import ChatSettings
+from server.contract.chat import ChatSettings, Moderator, ModeratorRequest
 from server.contract.earnings import EarningsSummary, EarningsTransactions
+from server.contract.payouts import CreatePayoutRequest, Payout, Payouts
 from server.contract.streams import StreamList, ViewerStats
 from studio.core.errors import ServerError, ServerUnreachable, error_from_response
 
 M = TypeVar("M", bound=BaseModel)
+ModeratorList = RootModel[list[Moderator]]
 
 DEFAULT_TIMEOUT_S = 15.0
 HEALTH_TIMEOUT_S = 5.0
+
+
+@cache
+def tls_context() -> ssl.SSLContext:
+    """One TLS context for every client: each would otherwise load the CA bundle (~1 MB)."""
+    return httpx.create_ssl_context()
 
 
 class ApiClient:
@@ -42,7 +52,7 @@ class ApiClient:
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self._base_url = ""
-        self._http = httpx.AsyncClient(timeout=timeout, transport=transport)
+        self._http = httpx.AsyncClient(timeout=timeout, transport=transport, verify=tls_context())
         self.base_url = base_url
 
     @property
@@ -93,6 +103,28 @@ class ApiClient:
             answer=EarningsTransactions,
         )
 
+    async def create_payout(
+        self, access_token: str, body: CreatePayoutRequest, idempotency_key: str
+    ) -> Payout:
+        """Withdraw to mobile money; the same key (and body) on a retry never pays twice."""
+        return await self.send(
+            "POST",
+            "/payouts",
+            body=body,
+            token=access_token,
+            answer=Payout,
+            headers={"Idempotency-Key": idempotency_key},
+        )
+
+    async def payout(self, access_token: str, payout_id: str) -> Payout:
+        return await self.send(
+            "GET", f"/payouts/{quote(payout_id)}", token=access_token, answer=Payout
+        )
+
+    async def payouts(self, access_token: str, limit: int = 50) -> Payouts:
+        """The creator's payouts, newest first."""
+        return await self.send("GET", f"/payouts?limit={limit}", token=access_token, answer=Payouts)
+
     async def my_streams(self, access_token: str, limit: int = 20) -> StreamList:
         """The signed-in creator's streams, newest first."""
         return await self.send(
@@ -121,6 +153,31 @@ class ApiClient:
             body=body,
             token=access_token,
             answer=ChatSettings,
+        )
+
+    async def moderators(self, access_token: str, stream_id: str) -> list[Moderator]:
+        answer = await self.send(
+            "GET",
+            f"/streams/{quote(stream_id)}/moderators",
+            token=access_token,
+            answer=ModeratorList,
+        )
+        return answer.root
+
+    async def add_moderator(self, access_token: str, stream_id: str, user_id: str) -> Moderator:
+        return await self.send(
+            "POST",
+            f"/streams/{quote(stream_id)}/moderators",
+            body=ModeratorRequest(user_id=user_id),
+            token=access_token,
+            answer=Moderator,
+        )
+
+    async def remove_moderator(self, access_token: str, stream_id: str, user_id: str) -> None:
+        await self.send(
+            "DELETE",
+            f"/streams/{quote(stream_id)}/moderators/{quote(user_id)}",
+            token=access_token,
         )
 
     @overload

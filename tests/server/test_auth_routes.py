@@ -206,6 +206,7 @@ def test_health_openapi_and_metrics(live_server: LiveServer) -> None:
         "mux",
         "stripe",
         "mpesa",
+        "mpesa_b2c",
         "orange_money",
         "mtn_momo",
     }

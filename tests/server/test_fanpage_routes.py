@@ -7,8 +7,12 @@ from typing import Any
 import httpx
 import pytest
 
+from server.contract.streams import Stream
 from server.fanpage.assets import STATIC_DIR
+from server.fanpage.page import content_security_policy
+from server.streams.providers import StreamUrls
 from tests.support.live_server import LiveServer
+from tests.support.payments import bearer, guest_token, pay, tip, wait_for_status
 from tests.support.streams import create_stream, register
 
 # Absolute URLs that appear inside vendored code as plain strings (an error message, an
@@ -17,6 +21,9 @@ INERT_URLS = {
     "https://socket.io/docs/v3/migrating-from-2-x-to-3-0/",
     "https://aomedia.org/emsg/ID3",
 }
+# Fetched, but only when a fan pays by card and the server answers with a Stripe client
+# secret (Stripe requires its script from its own host); the policy allows it only then.
+CARD_ONLY_URLS = {"https://js.stripe.com/v3"}
 
 
 def page(live: LiveServer, ref: str, **headers: str) -> httpx.Response:
@@ -62,15 +69,87 @@ def test_a_stream_page_inlines_the_stream_and_only_the_methods_that_work(
     assert boot["stream"]["id"] == stream["id"]
     assert boot["stream"]["creator"] == {"id": creator_id, "display_name": "Wanjiru"}
     assert "stream_key" not in boot["stream"], "the page is the public view"
-    [mpesa] = boot["methods"]
-    assert mpesa["method"] == "mpesa"
+    methods = {option["method"]: option for option in boot["methods"]}
+    assert next(iter(methods)) == "mpesa", "mobile money first"
+    mpesa = methods["mpesa"]
     assert mpesa["currency"] == "KES"
     assert mpesa["minimum"] == 1_000 and mpesa["step"] == 100
     assert all(amount >= 1_000 and amount % 100 == 0 for amount in mpesa["presets"])
     assert mpesa["phone"]["example"] == "+254 7XX XXX XXX"
+    momo = methods["mtn_momo"]
+    assert (momo["currency"], momo["step"], momo["minimum"]) == ("UGX", 1, 500)
+    assert momo["phone"]["country"] == "UG" and momo["phone"]["dial_code"] == "256"
+    orange = methods["orange_money"]  # whole francs; Orange's own page asks for the phone
+    assert (orange["currency"], orange["step"], orange["minimum"], orange["phone"]) == (
+        "XOF",
+        1,
+        100,
+        None,
+    )
     policy = response.headers["content-security-policy"]
     assert "default-src 'self'" in policy
     assert f"media-src 'self' blob: {live_server.url}" in policy, "the video's own host"
+    assert "stripe" not in policy and "frame-src 'none'" in policy, "sandbox cards: no Stripe"
+
+
+def test_a_ticket_holders_guest_token_reads_the_playback_url_the_page_withholds(
+    live_server: LiveServer,
+) -> None:
+    """The page is the anonymous view; the fan's saved guest token gets the rest."""
+    with live_server.client() as client:
+        token, creator_id = register(client)
+        price = {"amount": 20_000, "currency": "KES"}
+        stream = create_stream(client, token, visibility="ticketed", price=price)
+        guest = guest_token(client)
+        bought = pay(client, guest, tip(creator_id, kind="ticket", stream_id=stream["id"], **price))
+        assert bought.status_code == 201, bought.text
+        assert wait_for_status(client, guest, bought.json()["id"])["status"] == "succeeded"
+        held = client.get(f"/streams/{stream['id']}", headers=bearer(guest)).json()
+        stranger = client.get(f"/streams/{stream['id']}", headers=bearer(guest_token(client)))
+    response = page(live_server, stream["id"])
+    assert boot_of(response.text)["stream"]["playback_url"] is None
+    assert held["playback_url"] and stranger.json()["playback_url"] is None
+    # The shell names the video's host anyway, or the holder's player would be blocked.
+    policy = response.headers["content-security-policy"]
+    assert f"media-src 'self' blob: {live_server.url}" in policy
+
+
+def test_the_policy_names_muxs_host_and_stripe_only_when_they_can_be_used() -> None:
+    urls = StreamUrls(
+        public_url="https://flash.example",
+        sandbox_ingest_url="rtmp://flash.example:1935/live",
+        mux_ingest_url="rtmps://global-live.mux.com:443/app",
+        mux_playback_base_url="https://stream.mux.com",
+    )
+    ticketed = Stream.model_validate(
+        {
+            "id": "s1",
+            "title": "Album launch",
+            "description": "",
+            "language": "en",
+            "status": "idle",
+            "visibility": "ticketed",
+            "price": {"amount": 20_000, "currency": "KES"},
+            "latency_mode": "low",
+            "scheduled_at": None,
+            "playback_url": None,
+            "reconnect_window": 60,
+            "replays": [],
+            "viewer_count": 0,
+            "mode": "live",
+            "creator": {"id": "u1", "display_name": "Wanjiru"},
+            "created_at": "2026-01-01T00:00:00Z",
+        }
+    )
+    plain = content_security_policy(ticketed, "flash.example", urls)
+    assert "media-src 'self' blob: https://stream.mux.com;" in plain
+    assert "stripe" not in plain
+    with_cards = content_security_policy(ticketed, "flash.example", urls, cards=True)
+    assert "script-src 'self' https://js.stripe.com https://*.js.stripe.com;" in with_cards
+    assert "frame-src https://js.stripe.com https://*.js.stripe.com https://hooks.stripe.com;" in (
+        with_cards
+    )
+    assert "https://api.stripe.com" in with_cards.split("connect-src")[1].split(";")[0]
 
 
 def test_a_creator_id_opens_that_creators_latest_stream(live_server: LiveServer) -> None:
@@ -130,7 +209,8 @@ def test_the_page_loads_nothing_from_another_host() -> None:
     for path in STATIC_DIR.iterdir():
         text = path.read_text(encoding="utf-8")
         urls = set(re.findall(r"https?://[^\s\"'`)]+", text))
-        assert urls <= INERT_URLS, f"{path.name} names {urls - INERT_URLS}"
+        allowed = INERT_URLS | CARD_ONLY_URLS
+        assert urls <= allowed, f"{path.name} names {urls - allowed}"
         assert not re.search(r"""(src|href)=["']//""", text), f"{path.name}: protocol-relative URL"
 
 

@@ -1,6 +1,5 @@
 """`DarajaClient` on its own against the local Daraja: shapes, tokens, and failures told apart."""
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -8,16 +7,7 @@ import pytest
 from server.providers.errors import ProviderRefused, ProviderUnreachable
 from server.providers.mpesa import DarajaClient, daraja_timestamp, stk_password
 from tests.support.fake_daraja import CONSUMER_KEY, CONSUMER_SECRET, PASSKEY, SHORTCODE, FakeDaraja
-from tests.support.live_server import free_port, serve
-
-
-@pytest.fixture
-def daraja() -> Iterator[FakeDaraja]:
-    fake = FakeDaraja()
-    with serve(fake.app) as server:
-        fake.url = server.url
-        yield fake
-    assert fake.errors == []
+from tests.support.live_server import free_port
 
 
 def client(base_url: str) -> DarajaClient:

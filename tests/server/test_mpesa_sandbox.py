@@ -4,13 +4,16 @@ import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
 
 from server.config import Settings
 from server.providers.errors import ProviderRefused
 from server.providers.mpesa_sandbox import OUTCOMES, SandboxMpesa
-from tests.support.live_server import LiveServer
+from tests.support.live_server import LiveServer, serve
 from tests.support.payments import pay, query, register, serve_money_app, tip, wait_for_status
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -117,26 +120,25 @@ async def test_the_sandbox_refuses_what_daraja_refuses() -> None:
 async def test_the_sandbox_calls_back_with_darajas_body() -> None:
     received: list[dict[str, object]] = []
 
-    def handler(request: httpx.Request) -> httpx.Response:
-        import json
+    async def webhook(request: Request) -> JSONResponse:
+        received.append(await request.json())
+        return JSONResponse({"ResultCode": 0})
 
-        received.append(json.loads(request.content))
-        return httpx.Response(200, json={"ResultCode": 0})
-
+    app = Starlette(routes=[Route("/api/v1/webhooks/mpesa/token", webhook, methods=["POST"])])
     sandbox = SandboxMpesa(delay_s=0)
-    sandbox._http = httpx.AsyncClient(transport=httpx.MockTransport(handler))
-    accepted = await sandbox.stk_push(
-        phone="254712345678",
-        amount=250,
-        account_reference="FA0123456789",
-        description="Flash Africa",
-        callback_url="http://flash.test/api/v1/webhooks/mpesa/token",
-    )
-    for _ in range(100):
-        if received:
-            break
-        await asyncio.sleep(0.01)
-    await sandbox.aclose()
+    with serve(app) as ours:
+        accepted = await sandbox.stk_push(
+            phone="254712345678",
+            amount=250,
+            account_reference="FA0123456789",
+            description="Flash Africa",
+            callback_url=f"{ours.api}/webhooks/mpesa/token",
+        )
+        for _ in range(500):
+            if received:
+                break
+            await asyncio.sleep(0.01)
+        await sandbox.aclose()
     callback = received[0]["Body"]["stkCallback"]  # type: ignore[index]
     assert callback["CheckoutRequestID"] == accepted.checkout_request_id
     assert callback["ResultCode"] == 0

@@ -14,13 +14,14 @@ import pytest
 from server.config import Settings
 from server.payments.listeners import TipSucceeded
 from tests.support.fake_daraja import FakeDaraja
-from tests.support.live_server import LiveServer, serve
+from tests.support.live_server import LiveServer
 from tests.support.payments import (
     bearer,
+    creator_and_fan,
     daraja_settings,
+    entries_of,
     pay,
     query,
-    register,
     serve_money_app,
     tip,
     wait_for_status,
@@ -31,36 +32,10 @@ PHONE = "+254712345678"
 DARAJA_PHONE = "254712345678"
 
 
-@pytest.fixture
-def daraja() -> Iterator[FakeDaraja]:
-    fake = FakeDaraja()
-    with serve(fake.app) as server:
-        fake.url = server.url
-        yield fake
-    assert fake.errors == []  # every request we sent had Daraja's shape
-
-
 @contextmanager
 def live(settings: Settings, daraja: FakeDaraja, **overrides: Any) -> Iterator[LiveServer]:
     with serve_money_app(daraja_settings(settings, daraja.url, **overrides)) as server:
         yield server
-
-
-@contextmanager
-def people(server: LiveServer) -> Iterator[tuple[httpx.Client, str, str]]:
-    """A client, a creator's id and a fan's token."""
-    with server.client() as client:
-        creator_id, _ = register(client)
-        _, fan = register(client, role="fan")
-        yield client, creator_id, fan
-
-
-def entries_of(settings: Settings, payment_id: str) -> list[tuple[Any, ...]]:
-    return query(
-        settings.resolved_database_url,
-        "SELECT kind, idempotency_key FROM ledger_entries WHERE payment_id = :p ORDER BY kind",
-        p=payment_id,
-    )
 
 
 OUTCOMES = [
@@ -78,7 +53,7 @@ def test_each_daraja_result_ends_the_payment(
     settings: Settings, daraja: FakeDaraja, result_code: int, status: str, failure: str | None
 ) -> None:
     daraja.behave(DARAJA_PHONE, result_code=result_code, result_desc="as Daraja says")
-    with live(settings, daraja) as server, people(server) as (client, creator_id, fan):
+    with live(settings, daraja) as server, creator_and_fan(server) as (client, creator_id, fan):
         created = pay(client, fan, tip(creator_id, amount=10_000))
         assert created.status_code == 201, created.text
         done = wait_for_status(client, fan, created.json()["id"])
@@ -106,7 +81,7 @@ def test_duplicate_callbacks_change_nothing(settings: Settings, daraja: FakeDara
     async def listener(event: TipSucceeded) -> None:
         heard.append(event)
 
-    with live(settings, daraja) as server, people(server) as (client, creator_id, fan):
+    with live(settings, daraja) as server, creator_and_fan(server) as (client, creator_id, fan):
         server.app.state.payment_listeners.append(listener)
         created = pay(client, fan, tip(creator_id)).json()
         assert wait_for_status(client, fan, created["id"])["status"] == "succeeded"
@@ -128,7 +103,7 @@ def test_a_callback_changes_nothing_until_daraja_confirms(
     daraja.behave(
         DARAJA_PHONE, result_code=1032, result_desc="Request cancelled by user", answers=False
     )
-    with live(settings, daraja) as server, people(server) as (client, creator_id, fan):
+    with live(settings, daraja) as server, creator_and_fan(server) as (client, creator_id, fan):
         created = pay(client, fan, tip(creator_id)).json()
         checkout = daraja.checkout_for(DARAJA_PHONE)
         forged = {
@@ -155,7 +130,7 @@ def test_a_callback_changes_nothing_until_daraja_confirms(
 
 def test_forged_callbacks_change_nothing(settings: Settings, daraja: FakeDaraja) -> None:
     daraja.behave(DARAJA_PHONE, result_code=2001, callback="hold")
-    with live(settings, daraja) as server, people(server) as (client, creator_id, fan):
+    with live(settings, daraja) as server, creator_and_fan(server) as (client, creator_id, fan):
         created = pay(client, fan, tip(creator_id)).json()
         checkout = daraja.checkout_for(DARAJA_PHONE)
         unknown = httpx.post(f"{server.api}/webhooks/mpesa/{'0' * 40}", json={"Body": {}})
@@ -178,7 +153,7 @@ def test_a_lost_callback_is_recovered_by_the_sweeper(
     fast_sweeper = {"payment_query_after_s": 0, "payment_sweep_interval_s": 0.1}
     with (
         live(settings, daraja, **fast_sweeper) as server,
-        people(server) as (client, creator_id, fan),
+        creator_and_fan(server) as (client, creator_id, fan),
     ):
         created = pay(client, fan, tip(creator_id)).json()
         done = wait_for_status(client, fan, created["id"])
@@ -194,7 +169,7 @@ def test_a_callback_after_the_sweeper_settled_changes_nothing(
     fast_sweeper = {"payment_query_after_s": 0, "payment_sweep_interval_s": 0.1}
     with (
         live(settings, daraja, **fast_sweeper) as server,
-        people(server) as (client, creator_id, fan),
+        creator_and_fan(server) as (client, creator_id, fan),
     ):
         created = pay(client, fan, tip(creator_id)).json()
         assert wait_for_status(client, fan, created["id"])["status"] == "succeeded"
@@ -208,7 +183,7 @@ def test_a_restart_settles_pending_payments_without_pushing_again(
     settings: Settings, daraja: FakeDaraja
 ) -> None:
     daraja.behave(DARAJA_PHONE, callback="drop")
-    with live(settings, daraja) as server, people(server) as (client, creator_id, fan):
+    with live(settings, daraja) as server, creator_and_fan(server) as (client, creator_id, fan):
         body = tip(creator_id)
         created = pay(client, fan, body, key="before-restart").json()
         assert created["status"] == "pending"
@@ -226,7 +201,7 @@ def test_a_restart_settles_pending_payments_without_pushing_again(
 def test_daraja_down_is_502_and_a_replay_retries_under_the_same_key(
     settings: Settings, daraja: FakeDaraja
 ) -> None:
-    with live(settings, daraja) as server, people(server) as (client, creator_id, fan):
+    with live(settings, daraja) as server, creator_and_fan(server) as (client, creator_id, fan):
         body = tip(creator_id)
         daraja.down = True
         first = pay(client, fan, body, key="k1")
@@ -259,7 +234,7 @@ def test_a_push_that_may_have_reached_daraja_is_never_sent_again(
     daraja.push_delay_s = 1.5
     with (
         live(settings, daraja, mpesa_timeout_s=0.3) as server,
-        people(server) as (client, creator_id, fan),
+        creator_and_fan(server) as (client, creator_id, fan),
     ):
         body = tip(creator_id)
         first = pay(client, fan, body, key="slow")
@@ -279,7 +254,7 @@ def test_a_push_that_may_have_reached_daraja_is_never_sent_again(
 
 def test_a_push_daraja_refuses_fails_the_payment(settings: Settings, daraja: FakeDaraja) -> None:
     daraja.refuse_pushes = True
-    with live(settings, daraja) as server, people(server) as (client, creator_id, fan):
+    with live(settings, daraja) as server, creator_and_fan(server) as (client, creator_id, fan):
         response = pay(client, fan, tip(creator_id))
     assert response.status_code == 201
     assert response.json()["status"] == "failed"
@@ -289,7 +264,7 @@ def test_a_push_daraja_refuses_fails_the_payment(settings: Settings, daraja: Fak
 def test_the_access_token_is_cached_and_renewed_when_refused(
     settings: Settings, daraja: FakeDaraja
 ) -> None:
-    with live(settings, daraja) as server, people(server) as (client, creator_id, fan):
+    with live(settings, daraja) as server, creator_and_fan(server) as (client, creator_id, fan):
         for _ in range(2):
             created = pay(client, fan, tip(creator_id)).json()
             assert wait_for_status(client, fan, created["id"])["status"] == "succeeded"
@@ -309,7 +284,7 @@ def test_concurrent_requests_with_one_key_make_one_payment_and_one_push(
     fast_sweeper = {"payment_query_after_s": 0, "payment_sweep_interval_s": 0.05}
     with (
         live(settings, daraja, **fast_sweeper) as server,
-        people(server) as (client, creator_id, fan),
+        creator_and_fan(server) as (client, creator_id, fan),
     ):
         body = tip(creator_id)
 

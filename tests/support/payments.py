@@ -63,6 +63,20 @@ def register(client: httpx.Client, role: str = "creator", **overrides: Any) -> t
     return me["id"], token
 
 
+@contextmanager
+def creator_and_fan(
+    server: LiveServer,
+    *,
+    creator: dict[str, str] | None = None,
+    fan: dict[str, str] | None = None,
+) -> Iterator[tuple[httpx.Client, str, str]]:
+    """A client, a creator's id and a fan's token; `creator` and `fan` change their accounts."""
+    with server.client() as client:
+        creator_id, _ = register(client, **(creator or {}))
+        _, fan_token = register(client, role="fan", **(fan or {}))
+        yield client, creator_id, fan_token
+
+
 def guest_token(client: httpx.Client, name: str = "Guest fan") -> str:
     response = client.post("/auth/guest", json={"display_name": name})
     assert response.status_code == 201, response.text
@@ -94,16 +108,17 @@ def pay(
 
 
 def wait_for_status(
-    client: httpx.Client, token: str, payment_id: str, timeout: float = 15
+    client: httpx.Client, token: str, payment_id: str, timeout: float = 15, *, of: str = "payments"
 ) -> dict[str, Any]:
-    """Poll until the payment leaves `pending` (waiting is fine; asserting on time is not)."""
+    """Poll until the payment (or the payout, `of="payouts"`) leaves `pending` (waiting is
+    fine; asserting on time is not)."""
     deadline = time.monotonic() + timeout
     while True:
-        response = client.get(f"/payments/{payment_id}", headers=bearer(token))
+        response = client.get(f"/{of}/{payment_id}", headers=bearer(token))
         assert response.status_code == 200, response.text
-        payment: dict[str, Any] = response.json()
-        if payment["status"] != "pending" or time.monotonic() > deadline:
-            return payment
+        found: dict[str, Any] = response.json()
+        if found["status"] != "pending" or time.monotonic() > deadline:
+            return found
         time.sleep(0.05)
 
 
@@ -132,6 +147,15 @@ def query(database_url: str, statement: str, **params: Any) -> list[tuple[Any, .
             await engine.dispose()
 
     return asyncio.run(run())
+
+
+def entries_of(settings: Settings, payment_id: str) -> list[tuple[Any, ...]]:
+    """A payment's ledger entries as (kind, idempotency key), by kind."""
+    return query(
+        settings.resolved_database_url,
+        "SELECT kind, idempotency_key FROM ledger_entries WHERE payment_id = :p ORDER BY kind",
+        p=payment_id,
+    )
 
 
 def ledger_verify(database_url: str, data_dir: str) -> tuple[int, str]:

@@ -6,7 +6,10 @@ from server.config import Settings
 from server.contract.payments import PaymentMethod
 from server.errors import InvalidInput
 from server.payments.gateways.base import PaymentGateway
+from server.payments.gateways.card import build_card_gateway
 from server.payments.gateways.mpesa import MpesaGateway
+from server.payments.gateways.mtn_momo import build_momo_gateway
+from server.payments.gateways.orange_money import build_orange_gateway
 from server.providers.mpesa import DarajaClient, StkApi
 from server.providers.mpesa_sandbox import SandboxMpesa
 
@@ -49,4 +52,11 @@ def build_gateways(settings: Settings) -> Gateways:
         )
     else:
         api = SandboxMpesa(delay_s=settings.mpesa_sandbox_delay_s)
-    return Gateways({PaymentMethod.MPESA: MpesaGateway(api, mpesa_mode)})
+    return Gateways(
+        {
+            PaymentMethod.MPESA: MpesaGateway(api, mpesa_mode),
+            PaymentMethod.CARD: build_card_gateway(settings),
+            PaymentMethod.MTN_MOMO: build_momo_gateway(settings),
+            PaymentMethod.ORANGE_MONEY: build_orange_gateway(settings),
+        }
+    )

@@ -5,7 +5,7 @@ as further `PaymentGateway`s registered under their method, live or sandbox.
 """
 
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, runtime_checkable
 
 from server.contract.payments import NextAction, PaymentMethod, PaymentStatus
 
@@ -26,6 +26,9 @@ class ChargeRequest:
 class ChargeStarted:
     provider_ref: str
     next_action: NextAction | None
+    # A per-payment secret the provider echoes in its callback (Orange's `notif_token`):
+    # only its hash is stored, and a callback without it changes nothing.
+    callback_proof: str | None = None
 
 
 @dataclass(frozen=True)
@@ -64,3 +67,31 @@ class PaymentGateway(Protocol):
         ...
 
     async def aclose(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class ProviderRefund:
+    """The provider took a refund: its own reference for it."""
+
+    provider_ref: str
+
+
+@runtime_checkable
+class RefundingGateway(Protocol):
+    """A method whose provider can give money back (cards); the others answer 422."""
+
+    async def refund(
+        self, provider_ref: str, amount: int, currency: str, refund_id: str
+    ) -> ProviderRefund:
+        """`amount` in our minor units; retries with the same `refund_id` refund once.
+        Raises like `PaymentGateway.start`."""
+        ...
+
+
+@runtime_checkable
+class CancellingGateway(Protocol):
+    """A method whose provider can call off a charge the payer left (`GET /pay/{id}/cancel`)."""
+
+    async def cancel(self, provider_ref: str) -> ProviderOutcome | None:
+        """Call it off unless it was paid; the final outcome, or None if still undecided."""
+        ...

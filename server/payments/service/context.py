@@ -27,8 +27,10 @@ class PaymentsContext:
         return digest[:40]
 
     def callback_url(self, provider: str, payment_id: str) -> str:
+        """`/webhooks/<provider>/<token>`, with `_` spelled `-` as in URLs (`mtn-momo`)."""
         base = self.settings.public_url.rstrip("/")
-        return f"{base}{API_PREFIX}/webhooks/{provider}/{self.callback_token(payment_id)}"
+        slug = provider.replace("_", "-")
+        return f"{base}{API_PREFIX}/webhooks/{slug}/{self.callback_token(payment_id)}"
 
     def return_url(self, payment_id: str) -> str:
         """The fan's browser comes back here from a provider's page (Orange, Stripe)."""

@@ -36,6 +36,12 @@ from server.providers.errors import ProviderRefused, ProviderUncertain, Provider
 
 SCOPE = "payments"
 CREATED = 201
+PROVIDER_NAMES = {
+    "mpesa": "M-Pesa",
+    "mtn_momo": "MTN MoMo",
+    "stripe": "Stripe",
+    "orange_money": "Orange Money",
+}  # as payers know them
 
 
 @dataclass(frozen=True)
@@ -63,7 +69,7 @@ async def create_payment(
     body: CreatePaymentRequest,
     accept_language: str | None,
 ) -> Answer:
-    key = _checked_key(idempotency_key)
+    key = checked_key(idempotency_key)
     request_hash = hashlib.sha256(
         json.dumps(body.model_dump(mode="json"), sort_keys=True).encode()
     ).hexdigest()
@@ -82,7 +88,7 @@ async def create_payment(
     )
 
 
-def _checked_key(key: str | None) -> str:
+def checked_key(key: str | None) -> str:
     if key is None or not key.strip():
         raise FlashError(
             "an Idempotency-Key header is required: a unique value per payment, reused on retries",
@@ -255,7 +261,16 @@ async def _send(ctx: PaymentsContext, key_id: str, payment: PaymentRow) -> Answe
         raise
     async with ctx.database.session() as session:
         repo = PaymentsRepository(session)
-        await repo.accept_push(payment.id, started.provider_ref, utcnow())
+        action = started.next_action
+        await repo.accept_push(
+            payment.id,
+            started.provider_ref,
+            utcnow(),
+            action.model_dump_json() if action is not None else None,
+            callback_proof_hash=(
+                token_hash(started.callback_proof) if started.callback_proof else None
+            ),
+        )
         current = await repo.by_id(payment.id)
         assert current is not None
         answer = Answer(CREATED, to_json(to_contract(current, gateway)))
@@ -303,7 +318,7 @@ async def _set_push_state(ctx: PaymentsContext, payment_id: str, state: str) -> 
 
 
 def _unavailable(gateway: PaymentGateway, payment_id: str, *, sent: bool) -> ProviderUnavailable:
-    name = "M-Pesa" if gateway.provider == "mpesa" else gateway.provider
+    name = PROVIDER_NAMES.get(gateway.provider, gateway.provider)
     if sent:
         message = (
             f"{name} did not answer our request; we are waiting for its confirmation, "

@@ -14,4 +14,8 @@ async def read_payment(ctx: PaymentsContext, reader: Principal, payment_id: str)
     # Anyone else gets the same 404 as for a payment that does not exist: ids leak nothing.
     if payment is None or reader.id not in (payment.payer_id, payment.creator_id):
         raise NotFound("there is no such payment")
-    return to_contract(payment, ctx.gateways.for_method(PaymentMethod(payment.method)))
+    shown = to_contract(payment, ctx.gateways.for_method(PaymentMethod(payment.method)))
+    if reader.id != payment.payer_id:
+        # What the payer must do next (a Stripe client secret, a payment page) is theirs alone.
+        shown = shown.model_copy(update={"next_action": None})
+    return shown

@@ -2,6 +2,8 @@
 
 import json
 
+from pydantic import TypeAdapter
+
 from server.contract.payments import (
     FailureReason,
     NextAction,
@@ -14,6 +16,8 @@ from server.payments.gateways.base import PaymentGateway
 from server.payments.models import PaymentRow
 from server.payments.reasons import failure_message
 
+NEXT_ACTION: TypeAdapter[NextAction] = TypeAdapter(NextAction)
+
 
 def to_contract(payment: PaymentRow, gateway: PaymentGateway | None) -> Payment:
     status = PaymentStatus(payment.status)
@@ -24,8 +28,13 @@ def to_contract(payment: PaymentRow, gateway: PaymentGateway | None) -> Payment:
             message=failure_message(payment.failure_code, payment.payer_language),
         )
     next_action: NextAction | None = None
-    if status is PaymentStatus.PENDING and gateway is not None and payment.push_state == "accepted":
-        next_action = gateway.next_action(payment.amount, payment.currency, payment.payer_language)
+    if status is PaymentStatus.PENDING and payment.push_state == "accepted":
+        if payment.next_action is not None:
+            next_action = NEXT_ACTION.validate_json(payment.next_action)
+        elif gateway is not None:
+            next_action = gateway.next_action(
+                payment.amount, payment.currency, payment.payer_language
+            )
     return Payment(
         id=payment.id,
         kind=PaymentKind(payment.kind),
@@ -40,6 +49,7 @@ def to_contract(payment: PaymentRow, gateway: PaymentGateway | None) -> Payment:
         message=payment.message,
         failure_reason=failure,
         next_action=next_action,
+        refunded_amount=payment.refunded_amount,
         created_at=payment.created_at,
         updated_at=payment.updated_at,
     )

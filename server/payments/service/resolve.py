@@ -5,6 +5,7 @@ query's answer is what counts. The ending is a conditional UPDATE, the ledger
 entries go in the same transaction, and the listeners hear about it after commit.
 """
 
+import hmac
 from datetime import timedelta
 from typing import Any
 
@@ -115,14 +116,26 @@ async def _confirm(ctx: PaymentsContext, payment: PaymentRow, claimed_ref: str |
     )
 
 
-async def handle_callback(ctx: PaymentsContext, provider: str, token: str, body: Any) -> None:
-    """An unsigned callback changes nothing by itself: it only makes us ask the provider."""
+async def handle_callback(
+    ctx: PaymentsContext, provider: str, token: str, body: Any, *, proof: str | None = None
+) -> None:
+    """An unsigned callback changes nothing by itself: it only makes us ask the provider.
+
+    `proof` is the per-payment secret a provider echoes in its callbacks (Orange's
+    `notif_token`): for such a provider, a callback whose proof is not the one stored
+    for the payment (or a payment that never got one) is ignored without a query.
+    """
     async with ctx.database.session() as session:
         payment = await PaymentsRepository(session).by_callback_token_hash(token_hash(token))
     if payment is None or payment.provider != provider:
         raise NotFound("there is no payment for this callback")
     if payment.status != PaymentStatus.PENDING.value:
         return  # a duplicate, or the sweeper got there first
+    if proof is not None or payment.callback_proof_hash is not None:
+        stored = payment.callback_proof_hash
+        if not proof or stored is None or not hmac.compare_digest(token_hash(proof), stored):
+            log.warning("callback_proof_mismatch", payment_id=payment.id, provider=provider)
+            return
     gateway = ctx.gateways.for_method(PaymentMethod(payment.method))
     await _confirm(ctx, payment, gateway.claimed_ref(body))
 

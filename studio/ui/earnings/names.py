@@ -1,5 +1,7 @@
 """The creator's words for payment kinds, methods and statuses, in their language."""
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QCoreApplication
 
 translate = QCoreApplication.translate
@@ -36,3 +38,24 @@ def status_name(status: str) -> str:
         "expired": translate("Earnings", "Expired"),
     }
     return names.get(status, status)
+
+
+KINDS = ("tip", "ticket", "subscription")
+METHODS = ("card", "mpesa", "orange_money", "mtn_momo")
+
+
+def _folded(text: str) -> str:
+    """Letters and digits only, case-folded: `M-Pesa`, `mpesa` and `M Pesa` all match."""
+    return "".join(c for c in text.casefold() if c.isalnum())
+
+
+def codes_named(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The kind and method codes whose name, as the creator reads it, contains `text`."""
+    wanted = _folded(text)
+    if not wanted:
+        return (), ()
+
+    def matching(codes: tuple[str, ...], name: Callable[[str], str]) -> tuple[str, ...]:
+        return tuple(c for c in codes if wanted in _folded(name(c)) or wanted in _folded(c))
+
+    return matching(KINDS, kind_name), matching(METHODS, method_name)

@@ -2,8 +2,10 @@
 
 It only listens to `EarningsFeed` (core) and reads the cache through the
 transactions model; every disk and network call is awaited, never waited for.
-No payout button: payouts are not offered by the server yet, and a button that
-cannot pay would be a promise the studio cannot keep.
+"Withdraw" opens `WithdrawDialog` on the KES balance (M-Pesa payouts, through
+`PayoutDesk` in core); it is enabled once there is enough available to withdraw.
+The search box filters the cached rows as the creator types (once they pause),
+so it works offline too; "Export CSV…" saves exactly the rows the list matches.
 """
 
 import asyncio
@@ -21,6 +23,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPushButton,
     QTableView,
     QTabWidget,
@@ -31,8 +34,11 @@ from PySide6.QtWidgets import (
 from studio.core.earnings_cache import TransactionFilter
 from studio.core.earnings_sync import EarningsFeed, FeedState, FeedStatus
 from studio.core.money_format import currency_label
+from studio.core.payouts import PayoutDesk
 from studio.ui.banner import Banner
-from studio.ui.earnings.names import STATUSES, status_name
+from studio.ui.earnings.export import ExportControl
+from studio.ui.earnings.names import STATUSES, codes_named, status_name
+from studio.ui.earnings.over_time import OverTimePanel
 from studio.ui.earnings.totals import BreakdownTable, TotalsStrip, method_rows, stream_rows
 from studio.ui.earnings.transactions import (
     COLUMNS,
@@ -40,6 +46,7 @@ from studio.ui.earnings.transactions import (
     local_time,
     report_failure,
 )
+from studio.ui.earnings.withdraw import WithdrawDialog
 from studio.ui.messages import explain
 from studio.ui.screen import Screen
 
@@ -50,6 +57,10 @@ log = logging.getLogger("studio")
 SYNC_EVERY_MS = 120_000
 """While the screen is open: two small requests when nothing changed, cheap on a metered link."""
 JUST_NOW = timedelta(seconds=60)
+PAYOUT_CURRENCY = "KES"  # M-Pesa is the only payout method so far
+MIN_PAYOUT = 1_000  # KES 10, the smallest M-Pesa payout
+SEARCH_PAUSE_MS = 250
+"""Search once typing pauses: one query per word, not one per key."""
 COLUMN_WIDTHS = {
     "date": 140,
     "kind": 90,
@@ -68,6 +79,8 @@ class EarningsScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self.feed: EarningsFeed | None = None
+        self.payouts: PayoutDesk | None = None
+        self.withdraw_dialog: WithdrawDialog | None = None
         self.status = FeedStatus(FeedState.CLOSED)
         self._account: str | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -81,6 +94,10 @@ class EarningsScreen(Screen):
         self.refresh_button = QPushButton()
         self.refresh_button.setProperty("kind", "link")
         self.refresh_button.clicked.connect(self.sync_now)
+        self.withdraw_button = QPushButton()
+        self.withdraw_button.setProperty("kind", "primary")
+        self.withdraw_button.clicked.connect(self.open_withdraw)
+        self.withdraw_button.hide()
         self.notice = Banner("warning", closable=False)
         self.totals = TotalsStrip()
 
@@ -104,22 +121,39 @@ class EarningsScreen(Screen):
         self.currency_box.currentIndexChanged.connect(self._filter_changed)
         self.status_label = QLabel()
         self.currency_label = QLabel()
+        self.search_box = QLineEdit()
+        self.search_box.setClearButtonEnabled(True)
+        self.search_box.setMinimumWidth(240)
+        self.search_timer = QTimer(self)
+        self.search_timer.setSingleShot(True)
+        self.search_timer.setInterval(SEARCH_PAUSE_MS)
+        self.search_timer.timeout.connect(self._filter_changed)
+        self.search_box.textEdited.connect(self.search_timer.start)
+        self.search_box.textChanged.connect(self._search_cleared)
+        self.export = ExportControl()
+        self.export.where = self._current_filter
         filters = QHBoxLayout()
         filters.addWidget(self.status_label)
         filters.addWidget(self.status_box)
         filters.addSpacing(16)
         filters.addWidget(self.currency_label)
         filters.addWidget(self.currency_box)
-        filters.addStretch(1)
+        filters.addSpacing(16)
+        filters.addWidget(self.search_box, 1)
+        filters.addSpacing(16)
+        filters.addWidget(self.export)
         transactions = QWidget()
         transactions_layout = QVBoxLayout(transactions)
         transactions_layout.setContentsMargins(0, 10, 0, 0)
         transactions_layout.addLayout(filters)
+        transactions_layout.addWidget(self.export.message, 0, Qt.AlignmentFlag.AlignRight)
         transactions_layout.addWidget(self.table, 1)
         self.by_method = BreakdownTable()
         self.by_stream = BreakdownTable()
+        self.over_time = OverTimePanel()
         self.tabs = QTabWidget()
         self.tabs.addTab(transactions, "")
+        self.tabs.addTab(self.over_time, "")
         self.tabs.addTab(self.by_method, "")
         self.tabs.addTab(self.by_stream, "")
 
@@ -128,6 +162,8 @@ class EarningsScreen(Screen):
         top.addStretch(1)
         top.addWidget(self.freshness)
         top.addWidget(self.refresh_button)
+        top.addSpacing(12)
+        top.addWidget(self.withdraw_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(32, 24, 32, 24)
         layout.setSpacing(14)
@@ -153,6 +189,21 @@ class EarningsScreen(Screen):
         self.destroyed.connect(lambda: stop_listening())  # the feed outlives the window
         self._feed_changed(feed.status)
 
+    def attach_payouts(self, desk: PayoutDesk) -> None:
+        """Withdrawals go through this desk (core); without one there is no Withdraw button."""
+        self.payouts = desk
+        self._show_withdraw()
+
+    def open_withdraw(self) -> None:
+        available = self._withdrawable()
+        if self.payouts is None or available < MIN_PAYOUT:
+            return
+        dialog = WithdrawDialog(self.payouts, available, PAYOUT_CURRENCY, self)
+        dialog.payout_changed.connect(self.sync_now)
+        dialog.finished.connect(dialog.deleteLater)
+        self.withdraw_dialog = dialog
+        dialog.open()  # window-modal, and the event loop keeps running
+
     def sync_now(self) -> None:
         if self.feed is not None and self.feed.status.state is not FeedState.CLOSED:
             self._start(self.feed.sync())
@@ -164,11 +215,19 @@ class EarningsScreen(Screen):
     def retranslate(self) -> None:
         self.title.setText(translate("Earnings", "Earnings"))
         self.refresh_button.setText(translate("Earnings", "Refresh"))
+        self.withdraw_button.setText(translate("Earnings", "Withdraw"))
+        self.withdraw_button.setToolTip(
+            translate("Earnings", "Send your available KES balance to M-Pesa.")
+        )
         self.status_label.setText(translate("Earnings", "Status"))
         self.currency_label.setText(translate("Earnings", "Currency"))
+        self.search_box.setPlaceholderText(translate("Earnings", "Search payer, message or method"))
         self.tabs.setTabText(0, translate("Earnings", "Transactions"))
-        self.tabs.setTabText(1, translate("Earnings", "By method"))
-        self.tabs.setTabText(2, translate("Earnings", "By stream"))
+        self.tabs.setTabText(self.tabs.indexOf(self.over_time), translate("Earnings", "Over time"))
+        self.tabs.setTabText(self.tabs.indexOf(self.by_method), translate("Earnings", "By method"))
+        self.tabs.setTabText(self.tabs.indexOf(self.by_stream), translate("Earnings", "By stream"))
+        self.export.retranslate()
+        self.over_time.retranslate()
         self._fill_statuses()
         self._fill_currencies(self._currencies())
         self.totals.retranslate()
@@ -176,6 +235,7 @@ class EarningsScreen(Screen):
         self._show_freshness()
         self.model.retranslate()
         self._fit_columns()
+        self._filter_changed()  # kind and method names searched are the new language's
 
     def _fit_columns(self) -> None:
         """Wide enough for each header in the current language; the message takes the rest."""
@@ -194,12 +254,16 @@ class EarningsScreen(Screen):
         feed = self.feed
         if status.account_id != self._account or status.state is FeedState.CLOSED:
             self._account = status.account_id
-            self.model.use_cache(feed.cache if feed is not None else None)
+            cache = feed.cache if feed is not None else None
+            self.model.use_cache(cache)
+            self.export.use_cache(cache)
+            self.over_time.use_cache(cache)
             self._reload_currencies()
             if status.state is FeedState.CACHED and self.isVisible():
                 self.sync_now()  # the screen was opened before the account's cache was
         elif status.state is FeedState.UPDATED and status.changed_rows:
             self.model.refresh()
+            self.over_time.reload()
             self._reload_currencies()
         if status.summary is not previous.summary or status.state is FeedState.CLOSED:
             self.totals.show_summary(status.summary.summary if status.summary else None)
@@ -211,6 +275,7 @@ class EarningsScreen(Screen):
         kept = status.summary.fetched_at if status.summary is not None else None
         self.refresh_button.setVisible(status.state is not FeedState.CLOSED)
         self.refresh_button.setEnabled(status.state is not FeedState.SYNCING)
+        self._show_withdraw()
         if status.state is FeedState.SYNCING:
             self.freshness.setText(translate("Earnings", "Updating…"))
         elif status.state is FeedState.UPDATED and status.synced_at is not None:
@@ -227,6 +292,17 @@ class EarningsScreen(Screen):
         else:
             self.freshness.setText("")
         self._show_notice(status, kept)
+
+    def _withdrawable(self) -> int:
+        summary = self.status.summary.summary if self.status.summary else None
+        totals = [t for t in summary.totals if t.currency == PAYOUT_CURRENCY] if summary else []
+        return totals[0].available if totals else 0
+
+    def _show_withdraw(self) -> None:
+        open_feed = self.status.state is not FeedState.CLOSED
+        self.withdraw_button.setVisible(self.payouts is not None and open_feed)
+        online = self.status.state not in (FeedState.OFFLINE, FeedState.CACHED)
+        self.withdraw_button.setEnabled(online and self._withdrawable() >= MIN_PAYOUT)
 
     def _show_notice(self, status: FeedStatus, kept: datetime | None) -> None:
         if status.state is FeedState.OFFLINE:
@@ -291,6 +367,7 @@ class EarningsScreen(Screen):
         cache = self.feed.cache if self.feed is not None else None
         if cache is None:
             self._fill_currencies([])
+            self.over_time.set_currencies([])
             return
 
         async def reload() -> None:
@@ -300,15 +377,29 @@ class EarningsScreen(Screen):
                 return  # closed meanwhile
             if shiboken6.isValid(self) and self.feed is not None and self.feed.cache is cache:
                 self._fill_currencies(currencies)
+                self.over_time.set_currencies(currencies)
 
         self._start(reload())
 
-    def _filter_changed(self) -> None:
-        self.model.set_filter(
-            TransactionFilter(
-                status=self.status_box.currentData(), currency=self.currency_box.currentData()
-            )
+    def _current_filter(self) -> TransactionFilter:
+        """What the boxes and the search say now, typing pause or not."""
+        search = self.search_box.text().strip()
+        kinds, methods = codes_named(search)
+        return TransactionFilter(
+            status=self.status_box.currentData(),
+            currency=self.currency_box.currentData(),
+            search=search or None,
+            search_kinds=kinds,
+            search_methods=methods,
         )
+
+    def _filter_changed(self) -> None:
+        self.search_timer.stop()
+        self.model.set_filter(self._current_filter())
+
+    def _search_cleared(self, text: str) -> None:
+        if not text:
+            self._filter_changed()  # the clear button: all rows back at once, no pause
 
     def _sync_if_visible(self) -> None:
         if self.isVisible():

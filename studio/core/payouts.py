@@ -1,0 +1,95 @@
+"""Withdrawing earnings to mobile money, for the Earnings screen (no widgets here).
+
+A withdrawal is one confirmed request with its own Idempotency-Key: a retry after
+"M-Pesa can't be reached" sends the same key and body, so the server never pays
+it twice. The outcome comes later (the provider answers the server, not us), so
+`outcome` polls the payout until it leaves `pending`.
+"""
+
+import asyncio
+import re
+import time
+import uuid
+from functools import partial
+
+from pydantic import ValidationError
+
+from server.contract.payouts import CreatePayoutRequest, Payout, PayoutMethod, PayoutStatus
+from studio.core.api_client import ApiClient
+from studio.core.errors import invalid_input_from
+from studio.core.money_format import exponent_of
+from studio.core.session import Session
+
+POLL_EVERY_S = 1.0
+OUTCOME_WAIT_S = 180.0
+"""Daraja answers B2C in seconds; past this the payout shows as pending, still held."""
+
+_AMOUNT = re.compile(r"^(\d+)(?:\.(\d*))?$")
+
+
+def parse_amount(text: str, currency: str, decimal_mark: str = ".") -> int:
+    """What a creator typed (`1,200.50`, `1 200,50`), in the currency's minor units.
+
+    Integers only, like every amount in the studio; raises `ValueError` when the text
+    is not an amount or has more decimals than the currency has.
+    """
+    cleaned = "".join(ch for ch in text if not ch.isspace()).upper()
+    cleaned = cleaned.removeprefix(currency).removesuffix(currency)
+    cleaned = cleaned.replace(",", ".") if decimal_mark == "," else cleaned.replace(",", "")
+    found = _AMOUNT.match(cleaned)
+    exponent = exponent_of(currency)
+    if found is None or len(found.group(2) or "") > exponent:
+        raise ValueError(f"{text!r} is not an amount in {currency}")
+    minor = (found.group(2) or "").ljust(exponent, "0")
+    return int(found.group(1)) * int(10**exponent) + (int(minor) if minor else 0)
+
+
+def new_withdrawal_key() -> str:
+    """One per confirmed withdrawal, kept for its retries."""
+    return f"studio-payout-{uuid.uuid4().hex}"
+
+
+def payout_request(amount: int, currency: str, phone: str) -> CreatePayoutRequest:
+    """The request as the contract checks it, so the studio refuses what the server would."""
+    try:
+        return CreatePayoutRequest(
+            amount=amount, currency=currency, method=PayoutMethod.MPESA, phone=phone
+        )
+    except ValidationError as exc:
+        raise invalid_input_from(exc) from None
+
+
+class PayoutDesk:
+    """The signed-in creator's withdrawals."""
+
+    def __init__(
+        self,
+        api: ApiClient,
+        session: Session,
+        *,
+        poll_every_s: float = POLL_EVERY_S,
+        wait_s: float = OUTCOME_WAIT_S,
+    ) -> None:
+        self.api = api
+        self.session = session
+        self.poll_every_s = poll_every_s
+        self.wait_s = wait_s
+
+    def default_phone(self) -> str:
+        """Where the money goes unless the creator says otherwise: the account's phone."""
+        user = self.session.user
+        return user.phone or "" if user is not None else ""
+
+    async def withdraw(self, request: CreatePayoutRequest, key: str) -> Payout:
+        return await self.session.authorized(
+            lambda token: self.api.create_payout(token, request, key)
+        )
+
+    async def outcome(self, payout: Payout) -> Payout:
+        """The payout once it has ended, or as it stands after `wait_s` (still pending)."""
+        deadline = time.monotonic() + self.wait_s
+        read = partial(self.api.payout, payout_id=payout.id)
+        while payout.status is PayoutStatus.PENDING and time.monotonic() < deadline:
+            await asyncio.sleep(self.poll_every_s)
+            payout = await self.session.authorized(read)
+        return payout
