@@ -1,4 +1,8 @@
-"""FastAPI dependencies shared by every domain: settings, a DB session, the caller."""
+"""FastAPI dependencies shared by every domain: settings, a DB session, the caller.
+
+All are `async def` although none waits: FastAPI runs a plain `def` dependency in
+its thread pool, which would start worker threads for `/health` alone.
+"""
 
 from collections.abc import AsyncIterator
 from typing import Annotated
@@ -12,12 +16,12 @@ from server.db import Database
 from server.errors import Forbidden, Unauthorized
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_database(request: Request) -> Database:
+async def get_database(request: Request) -> Database:
     database: Database = request.app.state.database
     return database
 
@@ -29,7 +33,7 @@ async def get_session(
         yield session
 
 
-def get_principal(
+async def get_principal(
     request: Request, settings: Annotated[Settings, Depends(get_settings)]
 ) -> Principal:
     header = request.headers.get("authorization", "")
@@ -39,7 +43,7 @@ def get_principal(
     return read_access_token(settings.secret_key, token.strip())
 
 
-def get_account(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
+async def get_account(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
     """A signed-in account (not a guest)."""
     if principal.kind != "access":
         raise Forbidden("this needs an account; a guest token only allows chat", code="guest_token")

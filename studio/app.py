@@ -69,6 +69,11 @@ def _open_window(args: list[str]) -> int:
         window.show_icon()
         if os.environ.get(EXIT_AFTER_SHOWN):
             return 0
+        from server.deferred_imports import defer_imports
+
+        # Imported "just in case" by httpx (for its command line) and keyring's helpers
+        # (jaraco), ~4 MB that the studio never uses: each loads if something does.
+        defer_imports("click", "more_itertools")
         from studio.startup import Studio
 
         studio = Studio(window, settings, appearance)

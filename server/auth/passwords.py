@@ -1,12 +1,22 @@
-"""Password hashing with argon2id (argon2-cffi's recommended parameters)."""
+"""Password hashing with argon2id (argon2-cffi's recommended parameters).
+
+argon2-cffi is imported at the first password, not at start-up: a server nobody has
+signed up or in to yet does not need it.
+"""
 
 import asyncio
 from functools import cache
+from typing import TYPE_CHECKING
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
 
-_hasher = PasswordHasher()
+
+@cache
+def _hasher() -> "PasswordHasher":
+    from argon2 import PasswordHasher
+
+    return PasswordHasher()
 
 
 @cache
@@ -15,18 +25,22 @@ def _dummy_hash() -> str:
 
     Made on first use, not at import: hashing is slow and server start-up should not wait.
     """
-    return _hasher.hash("flash-africa-timing-guard")
+    return _hasher().hash("flash-africa-timing-guard")
 
 
 async def hash_password(password: str) -> str:
     """Hash off the event loop: argon2 is deliberately slow."""
-    return await asyncio.to_thread(_hasher.hash, password)
+    return await asyncio.to_thread(_hasher().hash, password)
 
 
 async def verify_password(password_hash: str | None, password: str) -> bool:
     def _verify() -> bool:
+        from argon2.exceptions import InvalidHashError, VerificationError
+
         try:
-            return _hasher.verify(password_hash or _dummy_hash(), password) and bool(password_hash)
+            return _hasher().verify(password_hash or _dummy_hash(), password) and bool(
+                password_hash
+            )
         except (VerificationError, InvalidHashError):
             return False
 

@@ -1,12 +1,15 @@
-"""Access tokens (short-lived signed JWTs) and refresh tokens (opaque, stored hashed)."""
+"""Access tokens (short-lived signed JWTs) and refresh tokens (opaque, stored hashed).
+
+PyJWT is imported on the first token, not with this module: it brings in
+`cryptography` (~10 MB), and a bundled server waiting at the sign-in screen has no
+token to sign or read yet.
+"""
 
 import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Literal
-
-import jwt
 
 from server.errors import Unauthorized
 
@@ -27,6 +30,8 @@ class Principal:
 def issue_access_token(
     secret: str, principal: Principal, ttl_s: int, now: datetime | None = None
 ) -> str:
+    import jwt
+
     issued = now or datetime.now(UTC)
     claims = {
         "sub": principal.id,
@@ -41,6 +46,8 @@ def issue_access_token(
 
 
 def read_access_token(secret: str, token: str) -> Principal:
+    import jwt
+
     try:
         claims = jwt.decode(
             token, secret, algorithms=[ALGORITHM], options={"require": ["exp", "sub"]}

@@ -19,6 +19,7 @@ from server.auth.tokens import Principal
 from server.chat import viewers
 from server.chat.fanout import make_manager
 from server.chat.ratelimit import SenderLimits, TokenBucket
+from server.chat.transport import FanoutServer
 from server.config import Settings
 from server.contract.chat import MESSAGE_BURST, MESSAGES_PER_SECOND
 from server.db import Database
@@ -54,7 +55,7 @@ class ChatHub:
         manager = make_manager(settings.redis_url, settings.redis_channel)
         # async_handlers=False: one connection's events run one after another, so one
         # sender's messages are stored and fanned out in the order they were sent.
-        self.sio = socketio.AsyncServer(
+        self.sio = FanoutServer(
             async_mode="asgi",
             client_manager=manager,
             async_handlers=False,

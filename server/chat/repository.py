@@ -6,7 +6,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, delete, exists, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.auth.models import UserRow
@@ -17,6 +16,7 @@ from server.chat.models import (
     ChatSanctionRow,
 )
 from server.db.base import utcnow
+from server.db.dialect import insert_for
 from server.streams.models import StreamRow
 
 
@@ -51,8 +51,9 @@ class ChatRepository:
         row = (await self.session.execute(query)).first()
         if row is None:
             return None
-        return StreamInfo(id=row.id, creator_id=row.creator_id, status=row.status,
-                          visibility=row.visibility)
+        return StreamInfo(
+            id=row.id, creator_id=row.creator_id, status=row.status, visibility=row.visibility
+        )
 
     async def send_context(self, stream_id: str, user_id: str) -> SendContext | None:
         """The stream, its room rules, the sender's sanction and moderator flag at once:
@@ -95,8 +96,12 @@ class ChatRepository:
     async def ensure_room(self, stream_id: str) -> ChatRoomRow:
         """The room row, created with default rules on first use."""
         insert = self._insert(ChatRoomRow).values(
-            stream_id=stream_id, last_seq=0, slow_mode_s=0, audience="everyone",
-            blocked_words=[], updated_at=utcnow(),
+            stream_id=stream_id,
+            last_seq=0,
+            slow_mode_s=0,
+            audience="everyone",
+            blocked_words=[],
+            updated_at=utcnow(),
         )
         await self.session.execute(insert.on_conflict_do_nothing(index_elements=["stream_id"]))
         room = await self.session.get(ChatRoomRow, stream_id, populate_existing=True)
@@ -106,8 +111,12 @@ class ChatRepository:
     async def next_seq(self, stream_id: str) -> int:
         """Take the stream's next message number; the row stays locked until commit."""
         insert = self._insert(ChatRoomRow).values(
-            stream_id=stream_id, last_seq=1, slow_mode_s=0, audience="everyone",
-            blocked_words=[], updated_at=utcnow(),
+            stream_id=stream_id,
+            last_seq=1,
+            slow_mode_s=0,
+            audience="everyone",
+            blocked_words=[],
+            updated_at=utcnow(),
         )
         upsert = insert.on_conflict_do_update(
             index_elements=["stream_id"], set_={"last_seq": ChatRoomRow.last_seq + 1}
@@ -258,6 +267,4 @@ class ChatRepository:
     def _insert(self, table: type[Any]) -> Any:
         """`INSERT ... ON CONFLICT` is spelled the same on both databases, but each
         dialect has its own construct for it."""
-        dialect = self.session.get_bind().dialect.name
-        module: Any = postgresql if dialect == "postgresql" else sqlite
-        return module.insert(table)
+        return insert_for(self.session, table)

@@ -17,8 +17,6 @@ import time
 import uuid
 from typing import TYPE_CHECKING, Any, Protocol
 
-import redis.asyncio as aioredis
-
 from server.config import Settings
 from server.contract.chat import Viewers
 from server.logs import get_logger
@@ -72,6 +70,8 @@ class RedisPresence:
     """Several replicas: counts meet in Redis under the chat channel's prefix."""
 
     def __init__(self, url: str, channel: str, interval_s: float, sample_every_s: float) -> None:
+        import redis.asyncio as aioredis  # only here: a single server never loads it
+
         self.redis: Any = aioredis.Redis.from_url(url, decode_responses=True)
         self.prefix = f"{channel}:chat"
         self.replica = uuid.uuid4().hex

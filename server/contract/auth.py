@@ -9,7 +9,6 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 
-import phonenumbers
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -33,6 +32,8 @@ def _e164(value: str) -> str:
     """Accept only a full international number (+ and country code), the form we store."""
     if not value.startswith("+"):
         raise ValueError("phone must be in international form, e.g. +254712345678")
+    import phonenumbers  # on first use: ~1.5 MB that idle studios and servers never need
+
     try:
         number = phonenumbers.parse(value, None)
     except phonenumbers.NumberParseException as exc:

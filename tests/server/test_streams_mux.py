@@ -11,7 +11,8 @@ import pytest
 from server.app import create_app
 from server.config import Settings
 from server.errors import ProviderUnavailable
-from server.providers.mux import LiveStreamSpec, MuxClient
+from server.providers.mux import LiveStreamSpec
+from server.providers.mux_client import MuxClient
 from tests.support.fake_mux import TOKEN_ID, TOKEN_SECRET, FakeMux, running_fake_mux
 from tests.support.live_server import LiveServer, free_port, serve
 from tests.support.streams import bearer, create_stream, register
