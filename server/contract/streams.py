@@ -158,10 +158,16 @@ class Stream(BaseModel):
 
 
 class OwnerStream(Stream):
-    """The owner's view: where to push and with which key."""
+    """The owner's view: where to push and with which key.
+
+    `connection_test_url` takes a publish with the same key that is only a
+    connection (bandwidth) test: the stream's status, replays and fans never
+    see it. None where the provider has no such ingest (Mux).
+    """
 
     ingest_url: str
     stream_key: str
+    connection_test_url: str | None = None
 
 
 class StreamList(BaseModel):

@@ -18,7 +18,7 @@ from server.db import Database
 from server.db.base import utcnow
 from server.logs import get_logger
 from server.streams import ingest_events
-from server.streams.ingest_events import IngestEvent
+from server.streams.ingest_events import IngestEvent, PublishGrant
 from server.streams.models import ReplayRow, StreamRow
 from server.streams.providers import SANDBOX
 from server.streams.repository import StreamsRepository
@@ -113,8 +113,9 @@ async def save_replay(
     await repo.flush()
 
 
-async def authorize_publish(database: Database, stream_key: str) -> str | None:
-    """The stream id for a current key of a sandbox stream that may still broadcast.
+async def authorize_publish(database: Database, stream_key: str) -> PublishGrant | None:
+    """The stream (and its reconnect window) for a current key of a sandbox stream that may
+    still broadcast.
 
     A Mux stream's key is refused here: its video belongs at Mux's ingest.
     """
@@ -122,7 +123,7 @@ async def authorize_publish(database: Database, stream_key: str) -> str | None:
         stream = await StreamsRepository(session).stream_by_key(stream_key)
         if stream is None or stream.provider != SANDBOX or stream.status in CLOSED:
             return None
-        return stream.id
+        return PublishGrant(stream.id, float(stream.reconnect_window))
 
 
 async def handle_ingest_event(
@@ -150,6 +151,9 @@ async def handle_ingest_event(
             # The recording is closed, so the broadcast is over: as on Mux, idle again.
             if stream.status == StreamStatus.DISCONNECTED:
                 changes.append(change_status(stream, StreamStatus.IDLE))
+        elif event.kind == "idle" and stream.status == StreamStatus.DISCONNECTED:
+            # Over with nothing recorded (an encoder that never sent video).
+            changes.append(change_status(stream, StreamStatus.IDLE))
         # "connected": an encoder is talking RTMP but no video yet; stay as we are.
         await session.flush()
     await notify(listeners, changes)

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from server.config import Settings
 from server.errors import ProviderUnavailable
-from server.providers.mux import LiveVideoProvider, MuxClient
+from server.providers.mux import LiveVideoProvider
 from server.providers.mux_sandbox import MuxSandbox
 from server.streams import ingest_events
 from server.streams.models import StreamRow
@@ -26,6 +26,8 @@ class StreamProviders:
         self.sandbox: LiveVideoProvider = MuxSandbox()
         self.mux: LiveVideoProvider | None = None
         if settings.mux_token_id and settings.mux_token_secret:
+            from server.providers.mux_client import MuxClient  # the SDK only where it is used
+
             self.mux = MuxClient(
                 settings.mux_base_url,
                 settings.mux_token_id,
@@ -60,15 +62,24 @@ class StreamUrls:
     def build(cls, settings: Settings, rtmp_port: int | None) -> "StreamUrls":
         """`rtmp_port` is the port the bundled ingest really bound (it may have picked one)."""
         port = rtmp_port if rtmp_port is not None else settings.rtmp_port
+        host = urlsplit(settings.public_url).hostname
         return cls(
             public_url=settings.public_url,
-            sandbox_ingest_url=f"rtmp://{urlsplit(settings.public_url).hostname}:{port}/live",
+            sandbox_ingest_url=f"rtmp://{host}:{port}/{ingest_events.INGEST_APP}",
             mux_ingest_url=settings.mux_ingest_url,
             mux_playback_base_url=settings.mux_playback_base_url.rstrip("/"),
         )
 
     def ingest_url(self, stream: StreamRow) -> str:
         return self.mux_ingest_url if stream.provider == MUX else self.sandbox_ingest_url
+
+    def connection_test_url(self, stream: StreamRow) -> str | None:
+        """The sandbox ingest's `test` application beside its `live` one; Mux's ingest has
+        none (a publish there is a broadcast), so None."""
+        if stream.provider == MUX:
+            return None
+        server = self.sandbox_ingest_url.rsplit("/", 1)[0]
+        return f"{server}/{ingest_events.CONNECTION_TEST_APP}"
 
     def playback_url(self, stream: StreamRow) -> str | None:
         if stream.provider == SANDBOX:

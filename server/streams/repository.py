@@ -4,11 +4,11 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import and_, delete, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.auth.models import UserRow
 from server.db.base import utcnow
+from server.db.dialect import insert_for
 from server.streams.models import (
     MuxEventRow,
     ReplayRow,
@@ -165,7 +165,6 @@ class StreamsRepository:
         the transaction: the loser simply sees that nothing was inserted.
         """
         values = {"id": event_id, "type": event_type, "received_at": utcnow()}
-        dialect = postgresql if self.session.get_bind().dialect.name == "postgresql" else sqlite
-        statement = dialect.insert(MuxEventRow).values(values).on_conflict_do_nothing()
+        statement = insert_for(self.session, MuxEventRow).values(values).on_conflict_do_nothing()
         result = await self.session.execute(statement)
         return int(getattr(result, "rowcount", 0) or 0) == 1

@@ -36,11 +36,11 @@ router = APIRouter(tags=["streams"], responses=ERRORS)
 AnyStream = OwnerStream | Stream
 
 
-def optional_principal(request: Request, settings: SettingsDep) -> Principal | None:
+async def optional_principal(request: Request, settings: SettingsDep) -> Principal | None:
     """The caller when a token is sent (a bad one is still 401), None for an anonymous fan."""
     if "authorization" not in request.headers:
         return None
-    return get_principal(request, settings)
+    return await get_principal(request, settings)
 
 
 def stream_providers(settings: SettingsDep) -> StreamProviders:

@@ -1,15 +1,21 @@
 """Sandbox streaming in the app: the local RTMP ingest, wired to the streams domain.
 
 Started with the app when Mux has no credentials, so a creator can rehearse a
-live (and fans can watch it over HLS) with nothing configured.
+live (and fans can watch it over HLS) with nothing configured. Completing or
+disabling a stream ends its broadcast at the ingest at once (the encoder is
+dropped and the replay written), as Mux does, without waiting for the
+reconnect window.
 """
 
 from fastapi import FastAPI
 
 from server.config import Settings
+from server.contract.streams import StreamStatus
 from server.db import Database
-from server.streams.ingest_events import IngestEvent
+from server.streams.ingest_events import IngestEvent, PublishGrant
 from server.streams.lifecycle import (
+    CLOSED,
+    StreamStatusChange,
     authorize_publish,
     handle_ingest_event,
     stream_status_listeners,
@@ -32,9 +38,14 @@ class SandboxStreaming:
             on_event=self._on_event,
         )
         mount_hls(app, settings.data_dir)
+        stream_status_listeners(app).append(self._on_status)
 
-    async def _authorize(self, stream_key: str) -> str | None:
+    async def _authorize(self, stream_key: str) -> PublishGrant | None:
         return await authorize_publish(self._database, stream_key)
+
+    async def _on_status(self, change: StreamStatusChange) -> None:
+        if StreamStatus(change.status) in CLOSED:
+            self._ingest.end_broadcast(change.stream_id)
 
     async def _on_event(self, event: IngestEvent) -> None:
         await handle_ingest_event(

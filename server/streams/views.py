@@ -59,7 +59,10 @@ def stream_view(
     }
     if owner:
         return OwnerStream(
-            **fields, ingest_url=urls.ingest_url(stream), stream_key=stream.stream_key
+            **fields,
+            ingest_url=urls.ingest_url(stream),
+            stream_key=stream.stream_key,
+            connection_test_url=urls.connection_test_url(stream),
         )
     return Stream(**fields)
 

@@ -114,6 +114,29 @@ class LiveRoom:
             return None
         return await self.auth.authorized(lambda token: self.api.chat_settings(token, stream.id))
 
+    async def set_moderator(self, user_id: str, moderates: bool) -> None:
+        """Name a fan moderator of the followed stream, or take it back (REST, creator only)."""
+        stream = self.stream
+        if stream is None:
+            return
+        if moderates:
+            await self.auth.authorized(
+                lambda token: self.api.add_moderator(token, stream.id, user_id)
+            )
+        else:
+            await self.auth.authorized(
+                lambda token: self.api.remove_moderator(token, stream.id, user_id)
+            )
+
+    async def moderator_ids(self) -> set[str]:
+        stream = self.stream
+        if stream is None:
+            return set()
+        moderators = await self.auth.authorized(
+            lambda token: self.api.moderators(token, stream.id)
+        )
+        return {moderator.user_id for moderator in moderators}
+
     async def save_blocked_words(self, words: list[str]) -> list[str]:
         stream = self.stream
         if stream is None:

@@ -19,7 +19,7 @@ from server.contract.streams import (
 from server.db import Database
 from server.db.base import new_id
 from server.streams import service
-from server.streams.ingest_events import IngestEvent, replay_url
+from server.streams.ingest_events import IngestEvent, PublishGrant, replay_url
 from server.streams.lifecycle import StreamStatusChange, authorize_publish, handle_ingest_event
 from server.streams.models import StreamRow
 from server.streams.providers import StreamProviders, StreamUrls
@@ -85,7 +85,8 @@ async def test_authorize_publish_knows_current_keys_only(
     database: Database, settings: Settings, creator: Principal
 ) -> None:
     stream = await new_stream(database, settings, creator)
-    assert await authorize_publish(database, stream.stream_key) == stream.id
+    window = float(settings.mux_reconnect_window_s)
+    assert await authorize_publish(database, stream.stream_key) == PublishGrant(stream.id, window)
     assert await authorize_publish(database, "not-a-key") is None
     async with database.session() as session:
         reset = await service.reset_key(
@@ -97,7 +98,7 @@ async def test_authorize_publish_knows_current_keys_only(
         )
     assert isinstance(reset, OwnerStream)
     assert await authorize_publish(database, stream.stream_key) is None
-    assert await authorize_publish(database, reset.stream_key) == stream.id
+    assert await authorize_publish(database, reset.stream_key) == PublishGrant(stream.id, window)
 
 
 @pytest.mark.parametrize("status", ["completed", "disabled"])
@@ -166,6 +167,19 @@ async def test_replay_ready_adds_one_replay_and_ends_the_broadcast(
         (replay_url(settings.public_url, stream.id, "r1"), 13.0)
     ]
     assert [c.status for c in listener.heard][-1] == StreamStatus.IDLE
+
+
+async def test_a_broadcast_that_recorded_nothing_ends_idle_without_a_replay(
+    database: Database, settings: Settings, creator: Principal
+) -> None:
+    stream = await new_stream(database, settings, creator)
+    for kind in ("connected", "disconnected", "idle"):
+        await handle_ingest_event(database, settings, IngestEvent(stream.id, kind))
+    async with database.session() as session:
+        view = await service.get_stream(
+            StreamsRepository(session), StreamUrls.build(settings, None), stream.id, None
+        )
+    assert (view.status, view.replays) == (StreamStatus.IDLE, [])
 
 
 async def test_a_completed_stream_stays_completed(

@@ -116,7 +116,13 @@ def test_the_creator_chats_with_a_fan_and_moderates(qtbot: QtBot, studios: Studi
     menu = panel.menu_for(row)
     assert menu is not None
     names = [action.text() for action in menu.actions() if action.text()]
-    assert names == ["Delete", "Pin", "Time out for 5 minutes", "Ban from this chat"]
+    assert names == [
+        "Delete",
+        "Pin",
+        "Time out for 5 minutes",
+        "Ban from this chat",
+        "Let back in (lift a ban or time-out)",
+    ]  # a guest: no account to make a moderator
     next(action for action in menu.actions() if action.text() == "Delete").trigger()
     finish(qtbot, fan.wait_for("deleted", lambda d: d["id"] == doomed))
     qtbot.waitUntil(lambda: doomed not in panel.model.ids(), timeout=WAIT_MS)
@@ -172,4 +178,55 @@ def test_the_chat_reconnects_after_the_server_restarts_and_catches_up(
     assert len(ids) == len(set(ids))
     texts = [m.text for m in panel.model.rows]
     assert texts == ["before 0", "before 1", "before 2", "after the restart"]
+    finish(qtbot, fan.close())
+
+
+def test_go_live_shows_the_chat_beside_the_controls_and_names_moderators(
+    qtbot: QtBot, studios: StudioRunner
+) -> None:
+    """On air, the creator reads, answers and moderates without leaving Go Live."""
+    studio, stream_id = creator_with_stream(qtbot, studios)
+    studio.shell.open("go_live")
+    dock = studio.shell.go_live.chat
+    assert dock.isVisible() and dock.members_only.isHidden()  # the room's rules stay in Chat
+    server = fan_server(studio)
+    account = finish(qtbot, chat.register(server, name="Kofi"))
+    fan = finish(qtbot, chat.connect(server, account["token"]))
+    finish(qtbot, fan.join(stream_id))
+    assert finish(qtbot, fan.send(stream_id, "Hello from Accra", "k-1"))["ok"]
+    qtbot.waitUntil(lambda: "Kofi: Hello from Accra" in lines(dock), timeout=WAIT_MS)
+    assert "Kofi: Hello from Accra" in lines(studio.shell.chat.panel)  # the same room, twice
+
+    qtbot.keyClicks(dock.input, "Akwaaba!")
+    dock.send_button.click()
+    finish(qtbot, fan.wait_for("message", lambda m: m["text"] == "Akwaaba!"))
+
+    row = next(i for i, m in enumerate(dock.model.rows) if m.text == "Hello from Accra")
+    menu = dock.menu_for(row)
+    assert menu is not None
+    labels = [action.text() for action in menu.actions() if not action.isSeparator()]
+    assert labels[-2:] == ["Let back in (lift a ban or time-out)", "Make moderator"]
+
+    menu.actions()[-1].trigger()  # make Kofi a moderator
+    qtbot.waitUntil(lambda: account["id"] in dock.moderator_ids, timeout=WAIT_MS)
+    token = finish(qtbot, studio.session.authorized(_token))
+    with httpx.Client(base_url=server.api, timeout=15) as http:
+        named = http.get(f"/streams/{stream_id}/moderators", headers=chat.bearer(token)).json()
+    assert [m["display_name"] for m in named] == ["Kofi"]
+    again = dock.menu_for(row)
+    assert again is not None and again.actions()[-1].text() == "Remove as moderator"
+    again.actions()[-1].trigger()
+    qtbot.waitUntil(lambda: not dock.moderator_ids, timeout=WAIT_MS)
+
+    ban = next(a for a in menu.actions() if a.text() == "Ban from this chat")
+    ban.trigger()
+    finish(qtbot, fan.wait_for("moderation", lambda n: n["action"] == "ban"))
+    refused = finish(qtbot, fan.send(stream_id, "still here?", "k-2"))
+    assert refused["error"]["code"] == "banned"
+    let_in = next(a for a in menu.actions() if a.text().startswith("Let back in"))
+    let_in.trigger()
+    finish(qtbot, fan.wait_for("moderation", lambda n: n["action"] == "unban"))
+    assert finish(qtbot, fan.send(stream_id, "thank you", "k-3"))["ok"]
+    assert dock.error_text == ""
+    grab(studio.window, "go_live_with_chat.png")
     finish(qtbot, fan.close())

@@ -236,6 +236,8 @@ async def test_the_sandbox_ingest_sees_the_whole_broadcast(
     await watched.reach(S.LIVE)
     await keys.wait_for("active")
     await watched.encoder.stop()
+    await keys.wait_for("disconnected")
+    sandbox.end_broadcast("stream-1")  # as completing the stream does, not waiting for the window
     await keys.wait_for("replay_ready")
     assert [event.kind for event in keys.events] == [
         "connected",

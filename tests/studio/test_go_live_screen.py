@@ -173,6 +173,8 @@ def test_the_connection_test_proposes_a_preset(qtbot: QtBot, studios: StudioRunn
     quality = screen.quality
     quality.preset_box.setCurrentIndex(quality.preset_box.findData(CUSTOM))
     assert quality.custom.isVisible()
+    # the bundled server's ingest tests on an application fans never see, and says so
+    assert quality.test_note.text().endswith("Your fans don't see it.")
     shoot(qtbot, studio.window, "custom_light")
     click(qtbot, quality.test_button)
     qtbot.waitUntil(lambda: not screen.live.go_button.isEnabled())  # one publish on this key

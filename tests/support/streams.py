@@ -61,10 +61,13 @@ def ingest(settings: Settings, stream_id: str, kind: IngestEventKind, **extra: A
 
 
 def may_publish(settings: Settings, stream_key: str) -> str | None:
+    """The stream id the sandbox ingest would publish `stream_key` to, or None."""
+
     async def run() -> str | None:
         database = Database(settings.resolved_database_url)
         try:
-            return await authorize_publish(database, stream_key)
+            grant = await authorize_publish(database, stream_key)
+            return grant.stream_id if grant else None
         finally:
             await database.dispose()
 

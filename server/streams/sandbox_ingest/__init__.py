@@ -2,7 +2,10 @@
 
 Any RTMP encoder (OBS, ffmpeg, the studio) publishes to
 `rtmp://127.0.0.1:{port}/live/{stream key}`; viewers watch the HLS it writes
-under `{data_dir}/hls`, served by `mount_hls`.
+under `{data_dir}/hls`, served by `mount_hls`. An encoder back within the
+stream's reconnect window continues the same live and replay (`replay`). The
+studio's connection test publishes to `/test/{stream key}`, which checks the
+key and drops the media: it never becomes a live.
 
 Why our own RTMP server. RTMP's publishing side is small (handshake, chunk
 stream, a few AMF0 commands, then audio/video messages), and none of the

@@ -11,13 +11,14 @@ import struct
 from typing import Protocol
 
 from server.logs import get_logger
+from server.streams.ingest_events import CONNECTION_TEST_APP, INGEST_APP
 from server.streams.sandbox_ingest import amf0, rtmp
 from server.streams.sandbox_ingest.remux import RemuxStopped
 from server.streams.sandbox_ingest.rtmp import ChunkReader, ChunkWriter, Message, RtmpError
 
 log = get_logger("flash.streams.sandbox_ingest")
 
-APP_NAME = "live"
+APP_NAMES = (INGEST_APP, CONNECTION_TEST_APP)
 HANDSHAKE_TIMEOUT_S = 10.0
 SETUP_IDLE_S = 15.0
 # An encoder sends audio every ~20 ms: silence this long means the link is gone even
@@ -27,6 +28,10 @@ _SET_DATA_FRAME = amf0.encode("@setDataFrame")
 _ENDING_COMMANDS = ("FCUnpublish", "deleteStream", "closeStream")
 
 
+class PublishCut(Exception):
+    """Raised by `Publish.forward` when the ingest ended the publish (the stream was completed)."""
+
+
 class Publish(Protocol):
     """A publish the gate accepted: where the media goes."""
 
@@ -34,8 +39,9 @@ class Publish(Protocol):
 
 
 class PublishGate(Protocol):
-    async def begin(self, key: str) -> Publish | str:
-        """The accepted publish, or the reason (for the encoder) it was refused."""
+    async def begin(self, key: str, *, app: str) -> Publish | str:
+        """The accepted publish to `app` (`live` or `test`), or the reason (for the encoder)
+        it was refused."""
         ...
 
     async def end(self, publish: Publish) -> None: ...
@@ -80,6 +86,8 @@ class Connection:
             log.warning("sandbox_rtmp_protocol_error", peer=self.peer, error=str(exc))
         except RemuxStopped:
             pass  # logged by the remux; dropping the encoder makes it reconnect to a new one
+        except PublishCut:
+            log.info("sandbox_publish_cut", peer=self.peer)
         finally:
             await self._end_publish()
             self._writer.close()
@@ -174,11 +182,11 @@ class Connection:
     async def _connect(self, transaction: object, info: object) -> bool:
         app = info.get("app", "") if isinstance(info, dict) else ""
         self._app = str(app).split("?", 1)[0].strip("/")
-        if self._app != APP_NAME:
+        if self._app not in APP_NAMES:
             refusal = {
                 "level": "error",
                 "code": "NetConnection.Connect.Rejected",
-                "description": f"Unknown application; publish to /{APP_NAME}/<stream key>",
+                "description": f"Unknown application; publish to /{INGEST_APP}/<stream key>",
             }
             self._out.command("_error", transaction, None, refusal)
             await self._out.flush()
@@ -203,7 +211,7 @@ class Connection:
     async def _begin_publish(self, key: str, stream_id: int) -> bool:
         if self._publish is not None:
             return True
-        outcome = await self._gate.begin(key) if key else "A stream key is required"
+        outcome = await self._gate.begin(key, app=self._app) if key else "A stream key is required"
         if isinstance(outcome, str):
             log.info("sandbox_publish_refused", peer=self.peer, reason=outcome)
             self._out.status(

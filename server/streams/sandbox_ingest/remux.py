@@ -5,12 +5,14 @@ no CPU on a creator's laptop) from FLV on its stdin into two HLS outputs:
 - live: 2 s segments, the last six listed, older ones deleted; no end tag, so
   viewers' players keep polling through an encoder's reconnect, which appends
   to the same playlist after a discontinuity (the sandbox's reconnect window);
-- recording: 6 s segments, all kept, in the replay's folder as an EVENT
-  playlist that survives a crash; `finalize_replay` turns it into the VOD.
+- recording: 6 s segments, all kept, in the replay's folder as one EVENT
+  playlist per publish (a "part") that survives a crash; when the broadcast
+  ends, `replay.assemble_replay` joins its parts into the one VOD playlist.
+  A part after the first starts its timestamps where the recording so far
+  ends (`starts_at_s`), so the joined replay's clock never runs backwards.
 """
 
 import asyncio
-import os
 import re
 import struct
 from collections.abc import Callable
@@ -79,6 +81,7 @@ class Remux:
         recording_playlist: Path,
         publish_id: str,
         continuing: bool,
+        starts_at_s: float = 0.0,
         on_live_playlist: Callable[[], None],
     ) -> None:
         self._ffmpeg = ffmpeg
@@ -86,6 +89,7 @@ class Remux:
         self._recording = recording_playlist
         self._publish_id = publish_id
         self._continuing = continuing
+        self._starts_at_s = starts_at_s
         self._on_live_playlist = on_live_playlist
         self._process: asyncio.subprocess.Process | None = None
         self._stderr_task: asyncio.Task[None] | None = None
@@ -102,10 +106,10 @@ class Remux:
             "-hls_flags", live_flags,
             "-hls_segment_filename", str(self._live.parent / f"{self._publish_id}-%05d.ts"),
             str(self._live),
-            "-map", "0", "-c", "copy", "-f", "hls",
-            "-hls_time", str(REPLAY_SEGMENT_S), "-hls_list_size", "0",
+            "-map", "0", "-c", "copy", "-output_ts_offset", f"{self._starts_at_s:.3f}",
+            "-f", "hls", "-hls_time", str(REPLAY_SEGMENT_S), "-hls_list_size", "0",
             "-hls_playlist_type", "event",
-            "-hls_segment_filename", str(self._recording.parent / "%05d.ts"),
+            "-hls_segment_filename", str(self._recording.with_suffix("")) + "-%05d.ts",
             str(self._recording),
         ]  # fmt: skip
 
@@ -176,25 +180,3 @@ class Remux:
         """Stop at once (ingest shutting down past its grace time)."""
         if self._process is not None and self._process.returncode is None:
             self._process.kill()
-
-
-def finalize_replay(playlist: Path) -> float | None:
-    """Turn the recording's EVENT playlist into a VOD one; its duration, or None if empty.
-
-    ffmpeg writes the end tag when it exits cleanly; after a crash it is added
-    here, so every replay that has segments becomes playable to the end.
-    """
-    try:
-        text = playlist.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None
-    durations = [float(m) for m in re.findall(r"^#EXTINF:([0-9.]+)", text, re.MULTILINE)]
-    if not durations:
-        return None
-    text = text.replace("#EXT-X-PLAYLIST-TYPE:EVENT", "#EXT-X-PLAYLIST-TYPE:VOD")
-    if "#EXT-X-ENDLIST" not in text:
-        text = text.rstrip("\n") + "\n#EXT-X-ENDLIST\n"
-    partial = playlist.with_name(playlist.name + ".final")
-    partial.write_text(text, encoding="utf-8")
-    os.replace(partial, playlist)
-    return round(sum(durations), 3)

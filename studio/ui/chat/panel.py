@@ -59,9 +59,12 @@ def tip_colours(_message: ChatMessage) -> tuple[QColor, QColor] | None:
 class ChatPanel(Screen):
     """Messages, the send box with its error line, pinned message and room controls."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, compact: bool = False) -> None:
+        """`compact`: the Go Live dock, messages and send box only; the room's rules stay
+        in the Chat section (moderating a message works from its menu in both)."""
         super().__init__(parent)
         self.room: LiveRoom | None = None
+        self.moderator_ids: set[str] = set()
         self._status = ChatStatus(ChatState.OFFLINE)
         self._pinned: ChatMessage | None = None
         self._settings = RoomSettings(stream_id="")
@@ -132,8 +135,19 @@ class ChatPanel(Screen):
         layout.addWidget(self.status_banner)
         layout.addWidget(self.pinned_banner)
         layout.addWidget(self.view, 1)
-        layout.addLayout(controls)
-        layout.addLayout(words_row)
+        if not compact:
+            layout.addLayout(controls)
+            layout.addLayout(words_row)
+        else:
+            rules: tuple[QWidget, ...] = (
+                self.members_only,
+                self.slow_label,
+                self.slow_mode,
+                self.blocked_words,
+                self.save_words,
+            )
+            for widget in rules:
+                widget.hide()
         layout.addLayout(send_row)
         layout.addWidget(self.error)
         self.retranslate()
@@ -208,6 +222,7 @@ class ChatPanel(Screen):
         if stream is not None and self._words_for != stream.id:
             self._words_for = stream.id
             self._load_words()
+            self._load_moderators()
 
     def _show_status(self, status: ChatStatus) -> None:
         self._status = status
@@ -279,7 +294,8 @@ class ChatPanel(Screen):
             self.send_button.setEnabled(True)
 
     def menu_for(self, row: int) -> QMenu | None:
-        """What a creator can do to one message: delete, pin, time out, ban."""
+        """What a creator can do to one message: delete, pin, time out, ban, let back in,
+        and (for a signed-in fan) make or unmake a moderator."""
         message = self.model.rows[row] if 0 <= row < len(self.model.rows) else None
         if message is None:
             return None
@@ -297,6 +313,16 @@ class ChatPanel(Screen):
             )
             menu.addAction(self.tr("Ban from this chat")).triggered.connect(
                 lambda: self._moderate("ban", user_id=message.author.id)
+            )
+            menu.addAction(self.tr("Let back in (lift a ban or time-out)")).triggered.connect(
+                lambda: self._moderate("unban", user_id=message.author.id)
+            )
+        if message.author.role in (ChatRole.FAN, ChatRole.MODERATOR) and message.kind == "chat":
+            moderates = message.author.id in self.moderator_ids
+            label = self.tr("Remove as moderator") if moderates else self.tr("Make moderator")
+            menu.addSeparator()
+            menu.addAction(label).triggered.connect(
+                lambda: self._set_moderator(message.author.id, not moderates)
             )
         return menu
 
@@ -340,6 +366,30 @@ class ChatPanel(Screen):
             return
         if settings is not None:
             self.blocked_words.setText(", ".join(settings.blocked_words))
+
+    @async_slot
+    async def _load_moderators(self) -> None:
+        if self.room is None:
+            return
+        try:
+            self.moderator_ids = await self.room.moderator_ids()
+        except FlashError:
+            self.moderator_ids = set()  # a moderator (not the creator) may not list them
+
+    @async_slot
+    async def _set_moderator(self, user_id: str, moderates: bool) -> None:
+        if self.room is None:
+            return
+        try:
+            await self.room.set_moderator(user_id, moderates)
+        except FlashError as exc:
+            self.show_error(refusal_text(exc))
+            return
+        if moderates:
+            self.moderator_ids.add(user_id)
+        else:
+            self.moderator_ids.discard(user_id)
+        self.show_error("")
 
     @async_slot
     async def _save_words(self) -> None:

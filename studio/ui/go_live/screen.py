@@ -14,9 +14,17 @@ import contextlib
 from pathlib import Path
 
 import platformdirs
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QHideEvent, QShowEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QFrame,
+    QLabel,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from server.contract import User
 from server.contract.streams import OwnerStream
@@ -29,6 +37,7 @@ from studio.core.quality import choose_video_codec
 from studio.core.session import Session
 from studio.core.settings import FFMPEG_PATH, Setting, StudioSettings
 from studio.core.streams_client import StreamsClient
+from studio.ui.chat.panel import ChatPanel
 from studio.ui.go_live.live_panel import LivePanel
 from studio.ui.go_live.quality_panel import QualityPanel
 from studio.ui.go_live.reasons import translated_reason
@@ -38,6 +47,7 @@ from studio.ui.go_live.tasks import WidgetTasks
 from studio.ui.screen import Screen
 
 POLL_S = 3.0
+SIDE_BY_SIDE_MIN_WIDTH = 900  # px of room the stream and source columns need side by side
 
 
 class GoLiveScreen(Screen):
@@ -75,10 +85,10 @@ class GoLiveScreen(Screen):
         right = QVBoxLayout()
         right.addWidget(self.sources)
         right.addStretch(1)
-        columns = QHBoxLayout()
-        columns.setSpacing(16)
-        columns.addLayout(left, 3)
-        columns.addLayout(right, 2)
+        self.columns = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.columns.setSpacing(16)
+        self.columns.addLayout(left, 3)
+        self.columns.addLayout(right, 2)
         content = QWidget()
         layout = QVBoxLayout(content)
         layout.setContentsMargins(32, 24, 32, 24)
@@ -86,15 +96,36 @@ class GoLiveScreen(Screen):
         layout.addWidget(self.title)
         layout.addWidget(self.intro)
         layout.addWidget(self.live)
-        layout.addLayout(columns, 1)
-        scroll = QScrollArea()
+        layout.addLayout(self.columns, 1)
+        scroll = self.scroller = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(content)
+        scroll.viewport().installEventFilter(self)
+
+        # Fans' messages beside the controls: a creator on air never has to leave Go Live
+        # to read or answer them. The splitter lets a small screen fold the chat away.
+        self.chat = ChatPanel(compact=True)
+        self.chat_title = QLabel()
+        self.chat_title.setObjectName("sectionTitle")
+        dock = QFrame()
+        dock.setObjectName("chatDock")
+        dock.setMinimumWidth(260)
+        dock_layout = QVBoxLayout(dock)
+        dock_layout.setContentsMargins(12, 24, 16, 20)
+        dock_layout.addWidget(self.chat_title)
+        dock_layout.addWidget(self.chat, 1)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setChildrenCollapsible(True)
+        self.splitter.addWidget(scroll)
+        self.splitter.addWidget(dock)
+        self.splitter.setCollapsible(0, False)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 1)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
+        outer.addWidget(self.splitter)
 
         self.live.go_button.clicked.connect(self.toggle_live)
         self.live.finish_button.clicked.connect(self.finish_broadcast)
@@ -109,6 +140,7 @@ class GoLiveScreen(Screen):
         for panel in (self.live, self.streams, self.sources, self.quality):
             panel.retranslate()
         self.title.setText(self.tr("Go live"))
+        self.chat_title.setText(self.tr("Chat with your fans"))
         self.intro.setText(
             self.tr("Choose a stream, what to show and a quality that suits your connection. "
                     "If your connection drops while live, the studio reconnects by itself.")
@@ -246,9 +278,9 @@ class GoLiveScreen(Screen):
         self.live.set_busy(True)
         self._lock(True)
         try:
-            measured = await measure_upstream(
-                stream.ingest_url, stream.stream_key, ffmpeg=self.ffmpeg
-            )
+            # The ingest's test application where it has one, so fans never see the test.
+            target = stream.connection_test_url or stream.ingest_url
+            measured = await measure_upstream(target, stream.stream_key, ffmpeg=self.ffmpeg)
             self.quality.show_bandwidth(measured)
         except BandwidthTestFailed as failed:
             self.quality.show_message(translated_reason(failed.reason))
@@ -256,6 +288,18 @@ class GoLiveScreen(Screen):
             self.quality.set_testing(False)
             self.live.set_busy(False)
             self._lock(False)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        """Stack the two columns when the chat dock leaves too little room for them side by
+        side (a laptop screen), so no panel is ever cut off."""
+        if watched is self.scroller.viewport() and event.type() == QEvent.Type.Resize:
+            narrow = self.scroller.viewport().width() < SIDE_BY_SIDE_MIN_WIDTH
+            direction = (
+                QBoxLayout.Direction.TopToBottom if narrow else QBoxLayout.Direction.LeftToRight
+            )
+            if self.columns.direction() != direction:
+                self.columns.setDirection(direction)
+        return super().eventFilter(watched, event)
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
         super().showEvent(event)
@@ -302,6 +346,7 @@ class GoLiveScreen(Screen):
 
     def _stream_changed(self, stream: OwnerStream | None) -> None:
         self.live.show_server_status(stream.status if stream else None)
+        self.quality.set_test_is_private(stream is not None and bool(stream.connection_test_url))
         if stream is None or stream.id != self._viewers_of:  # not another stream's count
             self._viewers_of = stream.id if stream else None
             self.live.show_viewers(None)
