@@ -1,3 +1,5 @@
 """Flash Africa Server: accounts, streams, payments and chat behind one ASGI app."""
 
-__version__ = "0.1.0"
+from server.version import installed_version
+
+__version__ = installed_version()

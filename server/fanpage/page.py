@@ -87,20 +87,40 @@ def _origin(url: str) -> str | None:
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") else None
 
 
-def content_security_policy(stream: Stream, host: str) -> str:
+# Stripe's documented sources for Stripe.js and its Payment Element (card number frames).
+STRIPE_SCRIPTS = "https://js.stripe.com https://*.js.stripe.com"
+STRIPE_FRAMES = "https://js.stripe.com https://*.js.stripe.com https://hooks.stripe.com"
+STRIPE_API = "https://api.stripe.com"
+STRIPE_IMAGES = "https://*.stripe.com"
+
+
+def content_security_policy(
+    stream: Stream, host: str, urls: StreamUrls, *, cards: bool = False
+) -> str:
     """Only our own server, plus the host the video comes from (Mux's CDN when live): a
-    tracker or a script injected into a title could not phone anywhere else."""
-    urls = [stream.playback_url, *(replay.playback_url for replay in stream.replays)]
-    video = sorted({origin for url in urls if url and (origin := _origin(url))})
-    sockets = f"ws://{host} wss://{host}"  # older Android browsers do not read 'self' as ws
-    sources = " ".join(video)
+    tracker or a script injected into a title could not phone anywhere else.
+
+    The video host is named even when this (anonymous) view withholds the playback URL:
+    a ticket holder's page fetches it afterwards with their token, and the host itself
+    is no secret. `cards`: the page may load Stripe.js, from Stripe, for a card payment.
+    """
+    found = [stream.playback_url, *(replay.playback_url for replay in stream.replays)]
+    found.append(urls.mux_playback_base_url if stream.mode == "live" else urls.public_url)
+    video = sorted({origin for url in found if url and (origin := _origin(url))})
+    sockets = [f"ws://{host}", f"wss://{host}"]  # older Android browsers do not read 'self' as ws
+
+    def directive(name: str, *sources: str, stripe: str = "") -> str:
+        return " ".join([name, *sources, *([stripe] if cards and stripe else [])])
+
     return "; ".join(
         [
             "default-src 'self'",
-            f"connect-src 'self' {sockets} {sources}".rstrip(),
-            f"media-src 'self' blob: {sources}".rstrip(),
+            directive("script-src", "'self'", stripe=STRIPE_SCRIPTS),
+            directive("frame-src", stripe=STRIPE_FRAMES) if cards else "frame-src 'none'",
+            directive("connect-src", "'self'", *sockets, *video, stripe=STRIPE_API),
+            directive("media-src", "'self'", "blob:", *video),
             "worker-src 'self' blob:",
-            "img-src 'self' data:",
+            directive("img-src", "'self'", "data:", stripe=STRIPE_IMAGES),
             "object-src 'none'",
             "base-uri 'none'",
             "frame-ancestors 'none'",

@@ -5,7 +5,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Request
 from starlette.responses import Response
 
+from server.contract.payments import PaymentMethod
 from server.deps import SessionDep
+from server.errors import InvalidInput
 from server.fanpage.assets import ASSET_PREFIX, IMMUTABLE, SHORT, asset, send
 from server.fanpage.methods import available_methods
 from server.fanpage.page import (
@@ -16,6 +18,7 @@ from server.fanpage.page import (
     render_not_found,
     resolve,
 )
+from server.payments.gateways import Gateways
 from server.payments.service import PaymentsContext
 from server.streams.providers import StreamUrls
 from server.streams.repository import StreamsRepository
@@ -49,8 +52,18 @@ async def live_page(
     # The shell holds the stream's status at this moment; never serve a stale one.
     response = send(request, body, HTML, cache_control="no-cache")
     host = request.headers.get("host", "localhost")
-    response.headers["Content-Security-Policy"] = content_security_policy(stream, host)
+    response.headers["Content-Security-Policy"] = content_security_policy(
+        stream, host, urls, cards=_stripe_cards(payments.gateways)
+    )
     return response
+
+
+def _stripe_cards(gateways: Gateways) -> bool:
+    """Live cards are confirmed in the page with Stripe.js; the card sandbox is our own page."""
+    try:
+        return gateways.for_method(PaymentMethod.CARD).mode == "live"
+    except InvalidInput:
+        return False
 
 
 @router.get(ASSET_PREFIX + "/{name}")

@@ -16,7 +16,6 @@ once more first, since it has sat on disk in between.
 import asyncio
 import contextlib
 import hashlib
-import importlib.metadata
 import os
 import subprocess
 import sys
@@ -31,10 +30,10 @@ import platformdirs
 from packaging.version import InvalidVersion, Version
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from server import version
 from studio import DATA_FOLDER
 from studio.core.errors import FlashError
 
-DISTRIBUTION = "flash-africa"
 FEED_LIMIT = 64 * 1024
 """A feed is a few hundred bytes; anything bigger is not a feed and is not read whole."""
 CHUNK = 256 * 1024
@@ -79,8 +78,8 @@ class _Feed(BaseModel):
 
 
 def installed_version() -> str:
-    """The running studio's version: the one in pyproject.toml, read from installed metadata."""
-    return importlib.metadata.version(DISTRIBUTION)
+    """The running studio's version, from the same source as the server's `/health`."""
+    return version.installed_version()
 
 
 def default_download_folder() -> Path:
@@ -100,9 +99,9 @@ async def check_for_update(
     nothing of the outside world. Raises `UpdateError` when the feed cannot be read or
     makes no sense: a broken feed is worth a log line, not silence.
     """
-    if not feed_url.strip() or sandbox:
-        return None
     running = current or installed_version()
+    if not feed_url.strip() or sandbox or running == version.UNKNOWN:
+        return None  # an uninstalled source tree knows no version to compare
     async with _client(client) as http:
         try:
             async with http.stream("GET", feed_url) as response:

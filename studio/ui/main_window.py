@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
 import resources
 from studio.ui.banner import Banner
 
-BANNER_ORDER = ("keyring", "trouble", "offline")
+BANNER_ORDER = ("keyring", "trouble", "offline", "update")
+UPDATE_STAGES = ("available", "downloading", "ready", "failed")
 
 
 class MainWindow(QMainWindow):
@@ -28,6 +29,8 @@ class MainWindow(QMainWindow):
     closing = Signal()
     retry_requested = Signal()
     restart_server_requested = Signal()
+    update_requested = Signal()
+    """The update banner's button: download, install or try again, as its stage says."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -37,6 +40,7 @@ class MainWindow(QMainWindow):
         self._retry_left = 0
         self._server_trouble = ""
         self._banners: dict[str, Banner] = {}
+        self._update: tuple[str, str, str, int] = ("", "available", "", 0)
 
         self.pages = QStackedWidget()
         self.starting_text = QLabel()
@@ -92,6 +96,10 @@ class MainWindow(QMainWindow):
     def offline_banner(self) -> Banner:
         return self._banner("offline")
 
+    @property
+    def update_banner(self) -> Banner:
+        return self._banner("update")
+
     def _banner(self, name: str) -> Banner:
         """Banners are made when first needed, keeping them out of the first paint."""
         if name not in self._banners:
@@ -99,8 +107,11 @@ class MainWindow(QMainWindow):
                 "keyring": ("info", True, None),
                 "trouble": ("error", False, self.restart_server_requested),
                 "offline": ("warning", False, self.retry_requested),
+                "update": ("info", True, self.update_requested),
             }[name]
             banner = Banner(tone, closable=closable)
+            if name == "update":
+                banner.close_button.setProperty("worded", True)  # "Later", not a cross
             if action is not None:
                 banner.action_clicked.connect(action)
             self._banners[name] = banner
@@ -136,6 +147,20 @@ class MainWindow(QMainWindow):
             self.trouble_banner.setVisible(bool(detail))
         self.retranslate()
 
+    def show_update(
+        self, version: str, stage: str = "available", detail: str = "", percent: int = 0
+    ) -> None:
+        """A newer studio: `stage` is one of `UPDATE_STAGES`; `detail` says why it failed.
+
+        Never modal: "Later" hides it, and the studio keeps working whatever happens.
+        """
+        assert stage in UPDATE_STAGES, stage
+        fresh = stage == "available" and self._update[0] != version
+        self._update = (version, stage, detail, percent)
+        self._word_banners()
+        if fresh or stage != "downloading":
+            self.update_banner.show()  # a download's progress does not reopen a hidden banner
+
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Flash Africa Studio"))
         self.starting_text.setText(self.tr("Starting Flash Africa Studio…"))
@@ -167,6 +192,26 @@ class MainWindow(QMainWindow):
             self._banners["offline"].set_texts(
                 self._offline_line(self._connection[1]), self.tr("Try now")
             )
+        if "update" in self._banners:
+            self._word_update(self._banners["update"])
+
+    def _word_update(self, banner: Banner) -> None:
+        version, stage, detail, percent = self._update
+        action = ""
+        if stage == "downloading":
+            line = self.tr("Downloading version %1… %2%").replace("%2", str(percent))
+        elif stage == "ready":
+            line = self.tr("Version %1 is downloaded and checked. Install it when you are ready.")
+            action = self.tr("Install")
+        elif stage == "failed":
+            line = self.tr("Version %1 could not be downloaded or opened: %2")
+            action = self.tr("Try again")
+        else:
+            line = self.tr("Version %1 of Flash Africa Studio is available.")
+            action = self.tr("Download")
+        line = line.replace("%1", version).replace("%2", detail)  # the detail comes last
+        banner.set_texts(line, action, close_label=self.tr("Later"))
+        banner.close_button.setText(self.tr("Later"))
 
     def _show_connection_texts(self) -> None:
         state, server, sandbox, _retry_in = self._connection

@@ -246,6 +246,19 @@ async def test_a_ticketed_stream_asks_for_a_ticket_first(
     await page.click("[data-action=close]")
     # The server now gives this fan the playback URL: no more ticket request.
     await expect(notice).not_to_contain_text("needs a ticket")
+    await expect(notice).to_contain_text("has not started")
+
+    # A reload reads the stream with the token that bought the ticket: no paying twice.
+    await page.reload()
+    await expect(notice).to_contain_text("has not started")
+    # Chatting under a new name makes a new guest; the ticket stays with its buyer's token.
+    await page.fill("#chat-name", "Zawadi")
+    await page.fill("#chat-text", "Ready for the launch")
+    await page.click("#chat-form button[type=submit]")
+    await expect(page.locator("#messages")).to_contain_text("Ready for the launch")
+    await page.reload()
+    await expect(notice).to_contain_text("has not started")
+    await page.screenshot(path=str(shots / "fanpage_ticket_held_360.png"))
 
 
 async def test_members_only_and_banned_chat_say_so(
@@ -293,3 +306,181 @@ async def test_an_open_page_starts_playing_when_the_creator_goes_live(
         push.wait(timeout=20)
         assert push.stderr is not None
         push.stderr.close()
+
+
+# A provider's page on another host and a live Stripe client secret cannot come from the
+# sandboxes, so these tests make a real M-Pesa sandbox payment and swap only the
+# `next_action` of the server's 201 (the contract's shapes, server/contract/payments.py);
+# everything after it, the payment's status included, is the real server's. The last test
+# follows the card sandbox's own redirect, unchanged.
+STRIPE_JS = "https://js.stripe.com/v3"
+PROVIDER_PAGE = "https://pay.orange.test/checkout/42"
+# Stripe.js's documented surface (Stripe(), elements(), create("payment").mount(),
+# confirmPayment()), recording each call; the first confirmation is mistyped (Stripe's
+# `validation_error`: nothing reached the bank, so the same form and payment go on).
+FAKE_STRIPE_JS = """
+window.__stripe = [];
+window.Stripe = function (key, options) {
+  __stripe.push(["Stripe", key, options && options.locale]);
+  return {
+    elements: function (o) {
+      __stripe.push(["elements", o.clientSecret]);
+      return { create: function (type) {
+        __stripe.push(["create", type]);
+        return { on: function () {}, destroy: function () {}, mount: function (el) {
+          var box = document.createElement("div");
+          box.id = "stripe-frame";
+          box.textContent = "4242 4242 4242 4242";
+          el.appendChild(box);
+          __stripe.push(["mount", el.id]);
+        } };
+      } };
+    },
+    confirmPayment: function (o) {
+      __stripe.push(["confirmPayment", o.confirmParams.return_url, o.redirect]);
+      var first = __stripe.filter(function (c) { return c[0] === "confirmPayment"; }).length === 1;
+      return Promise.resolve(first
+        ? { error: { type: "validation_error", message: "Your card number is incomplete." } }
+        : { paymentIntent: { id: "pi_1", status: "processing" } });
+    },
+  };
+};
+"""
+
+
+async def answer_with(page: Page, action: dict[str, Any], created: list[str]) -> None:
+    """Let the payment calls reach the real server; hand the page `action` as its next step."""
+
+    async def swap(route: Any) -> None:
+        response = await route.fetch()
+        body = await response.json()
+        if response.status == 201:
+            created.append(body["id"])
+        if response.status in (200, 201) and body.get("next_action"):
+            body["next_action"] = action  # what the payment asks, read back the same way
+        await route.fulfill(response=response, json=body)
+
+    await page.route("**/api/v1/payments", swap)
+    await page.route("**/api/v1/payments/*", swap)
+
+
+async def test_a_payment_on_the_providers_page_is_shown_when_the_fan_comes_back(
+    browser: Browser, live_server: LiveServer, creator: dict[str, Any], shots: Path
+) -> None:
+    with live_server.client() as client:
+        body = {"title": "Album launch", "visibility": "ticketed",
+                "price": {"amount": 20_000, "currency": "KES"}}  # fmt: skip
+        stream = client.post("/streams", json=body, headers=bearer(creator["token"])).json()
+    page = await open_page(browser, live_server, stream["id"], PHONE)
+    created: list[str] = []
+    await answer_with(page, {"type": "redirect", "url": PROVIDER_PAGE}, created)
+    visited: list[str] = []
+
+    async def provider(route: Any) -> None:
+        visited.append(route.request.url)
+        await route.fulfill(content_type="text/html", body="<h1>Orange Money</h1>")
+
+    await page.route("https://pay.orange.test/**", provider)
+    await page.locator("#notice").get_by_role("button").click()
+    await page.fill("#pay-phone", PAYS)
+    await page.click("#pay-submit")
+    await page.wait_for_url(PROVIDER_PAGE)
+    assert visited == [PROVIDER_PAGE]
+    await expect(page.locator("h1")).to_have_text("Orange Money")
+
+    # Back on the fan page (from /pay/{id}, or the Back button): the outcome, then the player.
+    await page.goto(f"{live_server.url}/live/{stream['id']}")
+    state = page.locator("#pay-state")
+    await expect(state).to_have_attribute("data-status", "succeeded", timeout=30_000)
+    await page.screenshot(path=str(shots / "fanpage_back_from_provider_360.png"))
+    await page.click("[data-action=close]")
+    await expect(page.locator("#notice")).to_contain_text("has not started")
+    # The outcome was shown once: the next visit does not ask again.
+    await page.reload()
+    await expect(page.locator("#notice")).to_contain_text("has not started")
+    await expect(page.locator("#sheet")).to_be_hidden()
+    assert len(created) == 1
+
+
+async def test_a_card_payment_loads_stripe_only_then_and_confirms_in_the_page(
+    browser: Browser, live_server: LiveServer, creator: dict[str, Any], shots: Path
+) -> None:
+    """A real card payment in the sandbox, handed to the page as Stripe would hand it (a
+    client secret); the sandbox's own card form then plays Stripe's side of the
+    confirmation, so the payment's outcome is still the server's."""
+    # The page's policy allows js.stripe.com only where cards are live
+    # (tests/server/test_fanpage_routes.py); here they are sandboxed.
+    context = await browser.new_context(viewport=PHONE, locale="fr-FR", bypass_csp=True)
+    page = await context.new_page()
+    stripe_loads: list[str] = []
+
+    async def stripe_js(route: Any) -> None:
+        stripe_loads.append(route.request.url)
+        await route.fulfill(content_type="text/javascript", body=FAKE_STRIPE_JS)
+
+    await page.route(STRIPE_JS, stripe_js)
+    created: list[str] = []
+    secret = {"type": "stripe_client_secret", "client_secret": "pi_1_secret_2",
+              "publishable_key": "pk_test_123"}  # fmt: skip
+    await answer_with(page, secret, created)
+    await page.goto(f"{live_server.url}/live/{creator['stream']['id']}")
+    await page.click("#tip")
+    assert stripe_loads == [], "nothing from Stripe before a card payment"
+    await page.click("[data-method=card]")
+    await page.click("#pay-submit")
+    await expect(page.locator("#stripe-frame")).to_be_visible()
+    assert stripe_loads == [STRIPE_JS]
+    await expect(page.locator("#pay-submit")).to_contain_text("Payer")
+    await page.screenshot(path=str(shots / "fanpage_card_fr_360.png"))
+
+    # A reload mid-payment offers to go on with the same payment, in a card form that stays.
+    await page.reload()
+    await expect(page.locator("#pay-state")).to_have_attribute("data-status", "pending")
+    await page.click("[data-action=continue]")
+    await expect(page.locator("#stripe-frame")).to_be_visible()
+    await page.wait_for_timeout(2_500)  # past a poll of the payment: nothing redraws the form
+    await expect(page.locator("#stripe-frame")).to_be_visible()
+    assert stripe_loads == [STRIPE_JS, STRIPE_JS]
+
+    await page.click("#pay-submit")
+    await expect(page.locator("#pay-error")).to_have_text("Your card number is incomplete.")
+    await page.click("#pay-submit")  # the same payment, corrected in the same form
+    state = page.locator("#pay-state")
+    await expect(state).to_have_attribute("data-status", "pending")
+    await expect(state).to_contain_text("confirmation du paiement")
+    (payment_id,) = created
+    async with httpx.AsyncClient(timeout=15) as http:
+        confirmed = await http.post(
+            f"{live_server.url}/pay/{payment_id}/sandbox-card",
+            data={"number": "4242 4242 4242 4242"},
+        )
+    assert confirmed.status_code == 303, confirmed.text
+    await expect(state).to_have_attribute("data-status", "succeeded", timeout=30_000)
+    calls = await page.evaluate("() => window.__stripe")
+    return_url = f"{live_server.url}/pay/{payment_id}"
+    assert calls == [
+        ["Stripe", "pk_test_123", "fr"],
+        ["elements", "pi_1_secret_2"],
+        ["create", "payment"],
+        ["mount", "card-element"],
+        ["confirmPayment", return_url, "if_required"],
+        ["confirmPayment", return_url, "if_required"],
+    ]
+
+
+async def test_a_card_tip_through_the_sandbox_card_page_ends_back_on_the_fan_page(
+    browser: Browser, live_server: LiveServer, creator: dict[str, Any]
+) -> None:
+    """The real redirect: the card sandbox's page, then /pay/{id}, then back to the stream."""
+    page = await open_page(browser, live_server, creator["stream"]["id"], PHONE)
+    await page.click("#tip")
+    await page.click("[data-method=card]")
+    await page.click("#pay-submit")
+    await page.wait_for_url("**/sandbox-card")
+    await page.fill("#number", "4242 4242 4242 4242")
+    await page.click("button[type=submit]")
+    await page.click("#back")
+    await page.wait_for_url(f"**/live/{creator['stream']['id']}")
+    state = page.locator("#pay-state")
+    await expect(state).to_have_attribute("data-status", "succeeded", timeout=30_000)
+    await expect(state).to_contain_text("Thank you")

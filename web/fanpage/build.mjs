@@ -4,11 +4,12 @@
 import { build } from "esbuild";
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const out = join(here, "..", "..", "server", "fanpage", "static");
+// `node build.mjs DIR` builds elsewhere: the test that checks the committed build is current.
+const out = process.argv[2] ? resolve(process.argv[2]) : join(here, "..", "..", "server", "fanpage", "static");
 mkdirSync(out, { recursive: true });
 
 await build({

@@ -72,6 +72,96 @@ export function savedName(): string {
   return readGuest()?.name ?? "";
 }
 
+/** The saved guest token while it has a minute left, without asking for a new one. */
+export function savedToken(): string | null {
+  const saved = readGuest();
+  return saved && saved.expires_at - Date.now() > 60_000 ? saved.token : null;
+}
+
+const TICKETS_STORE = "flash.tickets";
+
+/** The token that bought a ticket, per stream: a later change of chat name makes a new
+ *  guest, and only the buyer's token opens the player after a reload. */
+export function rememberTicket(streamId: string, token: string): void {
+  const tickets = readTickets();
+  tickets[streamId] = { token, expires_at: expiresAt(token) };
+  writeStore(TICKETS_STORE, tickets);
+}
+
+export function ticketToken(streamId: string): string | null {
+  const found = readTickets()[streamId];
+  return found ? found.token : null;
+}
+
+export function forgetTicket(streamId: string): void {
+  const tickets = readTickets();
+  delete tickets[streamId];
+  writeStore(TICKETS_STORE, tickets);
+}
+
+type Tickets = Record<string, { token: string; expires_at: number }>;
+
+function readTickets(): Tickets {
+  const tickets = (readStore(TICKETS_STORE) as Tickets | null) ?? {};
+  for (const [id, held] of Object.entries(tickets)) {
+    if (held.expires_at <= Date.now()) delete tickets[id]; // the server would refuse it
+  }
+  return tickets;
+}
+
+/** A JWT's `exp` in milliseconds (the page only reads it; the server checks it). */
+function expiresAt(token: string): number {
+  try {
+    const payload = token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+    return Number(JSON.parse(atob(payload)).exp) * 1000 || 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** A payment that left the page (a provider's page, a card check): what is needed to
+ *  show its outcome when the fan comes back. */
+export interface PendingPayment {
+  payment_id: string;
+  stream_id: string;
+  kind: "tip" | "ticket";
+  token: string;
+}
+
+const PENDING_STORE = "flash.pending";
+
+export function savePending(pending: PendingPayment): void {
+  writeStore(PENDING_STORE, pending);
+}
+
+export function pendingFor(streamId: string): PendingPayment | null {
+  const pending = readStore(PENDING_STORE) as PendingPayment | null;
+  return pending && pending.stream_id === streamId ? pending : null;
+}
+
+export function clearPending(paymentId: string): void {
+  const pending = readStore(PENDING_STORE) as PendingPayment | null;
+  if (pending && pending.payment_id === paymentId) writeStore(PENDING_STORE, null);
+}
+
+function readStore(key: string): unknown {
+  try {
+    const raw = localStorage.getItem(key);
+    return raw ? JSON.parse(raw) : null;
+  } catch {
+    return null;
+  }
+}
+
+function writeStore(key: string, value: unknown): void {
+  try {
+    if (value === null) localStorage.removeItem(key);
+    else localStorage.setItem(key, JSON.stringify(value));
+  } catch {
+    // Storage is off: nothing survives the visit, and the page still works for it.
+  }
+}
+
 function readGuest(): Guest | null {
   try {
     const raw = localStorage.getItem(GUEST_STORE);

@@ -1,12 +1,12 @@
 // The fan page: reads the stream inlined by the server, then keeps it live through the
 // chat's events and the public API. Every failure ends in words on the page, never a blank.
 
-import { api, guestToken, savedName } from "./api";
+import { ApiError, api, forgetGuest, forgetTicket, pendingFor, rememberTicket, savedToken, ticketToken } from "./api";
 import { Chat } from "./chat";
 import { byId } from "./dom";
 import { applyStatic, lang, onLangChange, setLang, t } from "./i18n";
 import { formatMoney } from "./money";
-import { openPayment } from "./pay";
+import { openPayment, resumePayment, type PayOrder } from "./pay";
 import { play, showNotice, stop } from "./player";
 import type { Boot, Payment, Stream } from "./types";
 
@@ -16,6 +16,7 @@ let boot: Boot;
 let stream: Stream;
 let viewers = 0;
 let ticketHeld = false;
+let checkingTicket = false;
 let replayChecks = 0;
 
 function renderInfo(): void {
@@ -48,6 +49,7 @@ function renderScreen(): void {
   if (stream.visibility === "ticketed" && !stream.playback_url) {
     stop();
     if (ticketHeld) return showNotice(t("ticket_bought"));
+    if (checkingTicket) return showNotice(t("ticket_checking"));
     const price = stream.price ? formatMoney(stream.price.amount, stream.price.currency) : "";
     return showNotice(t("ticket_needed", { price }), { label: t("buy_ticket"), run: buyTicket });
   }
@@ -81,8 +83,7 @@ function renderScreen(): void {
 /** Fetch the stream again (its status changed); a ticket holder reads it with their token. */
 async function refresh(): Promise<void> {
   try {
-    const token = ticketHeld ? await guestToken(savedName() || "Fan") : undefined;
-    stream = await api<Stream>(`/streams/${encodeURIComponent(stream.id)}`, {}, token);
+    stream = await api<Stream>(`/streams/${encodeURIComponent(stream.id)}`, {}, ticketToken(stream.id) ?? undefined);
   } catch {
     return; // keep what is shown; the next status event or a reload tries again
   }
@@ -90,35 +91,62 @@ async function refresh(): Promise<void> {
   renderScreen();
 }
 
-function buyTicket(): void {
-  openPayment(
-    {
-      kind: "ticket",
-      creatorId: stream.creator.id,
-      creatorName: stream.creator.display_name,
-      streamId: stream.id,
-      title: stream.title,
-      price: stream.price ?? undefined,
-      onSucceeded: (_payment: Payment) => {
-        ticketHeld = true;
-        void refresh();
-      },
+/** The shell is the anonymous view: a fan who bought a ticket on an earlier visit reads
+ *  the stream again with the token that bought it (or the saved guest token), and the
+ *  server hands back the playback URL instead of the page asking to pay again. */
+async function admitTicketHolder(): Promise<void> {
+  if (stream.visibility !== "ticketed" || stream.playback_url) return;
+  const tokens = [ticketToken(stream.id), savedToken()].filter((token, i, all): token is string => !!token && all.indexOf(token) === i);
+  if (!tokens.length) return;
+  checkingTicket = true;
+  renderScreen();
+  try {
+    for (const token of tokens) {
+      try {
+        const seen = await api<Stream>(`/streams/${encodeURIComponent(stream.id)}`, {}, token);
+        if (!seen.playback_url) continue;
+        rememberTicket(stream.id, token);
+        stream = seen;
+        return;
+      } catch (error) {
+        if ((error as ApiError).status !== 401) return; // offline: the buy button stays, the server refuses a second ticket
+        if (token === ticketToken(stream.id)) forgetTicket(stream.id);
+        else forgetGuest(); // expired, or signed with a key since rotated
+      }
+    }
+  } finally {
+    checkingTicket = false;
+    renderInfo();
+    renderScreen();
+  }
+}
+
+function order(kind: "tip" | "ticket"): PayOrder {
+  const base = {
+    creatorId: stream.creator.id,
+    creatorName: stream.creator.display_name,
+    streamId: stream.id,
+    title: stream.title,
+  };
+  if (kind === "tip") return { kind, ...base };
+  return {
+    kind,
+    ...base,
+    price: stream.price ?? undefined,
+    onSucceeded: (_payment: Payment, token: string) => {
+      rememberTicket(stream.id, token);
+      ticketHeld = true;
+      void refresh();
     },
-    boot.methods,
-  );
+  };
+}
+
+function buyTicket(): void {
+  openPayment(order("ticket"), boot.methods);
 }
 
 function tip(): void {
-  openPayment(
-    {
-      kind: "tip",
-      creatorId: stream.creator.id,
-      creatorName: stream.creator.display_name,
-      streamId: stream.id,
-      title: stream.title,
-    },
-    boot.methods,
-  );
+  openPayment(order("tip"), boot.methods);
 }
 
 function main(): void {
@@ -144,6 +172,10 @@ function main(): void {
     },
   });
   void chat.start();
+  void admitTicketHolder();
+  // Back from a provider's page (Orange Money, a card check): show how that payment ended.
+  const pending = pendingFor(stream.id);
+  if (pending) void resumePayment(order(pending.kind), pending, boot.methods);
 }
 
 try {

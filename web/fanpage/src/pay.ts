@@ -1,12 +1,15 @@
 // Paying a tip or a ticket. One attempt = one Idempotency-Key: a retry after a dropped
 // connection resends the same key and body, so the server answers the first payment
 // instead of charging the fan twice. Changing the amount, phone or method is a new attempt.
+// A payment that continues on another page (Orange Money's, a bank's card check) is saved
+// first, so the page shows its outcome when the fan comes back.
 
-import { ApiError, api, guestToken, newKey, savedName } from "./api";
+import { ApiError, api, clearPending, guestToken, newKey, savedName, savePending, type PendingPayment } from "./api";
 import { byId, el } from "./dom";
 import { t, type Key } from "./i18n";
 import { exponent, formatMoney, normalizePhone, parseMajor } from "./money";
-import type { MethodOption, Payment, Price } from "./types";
+import { stripeClient } from "./stripe";
+import type { MethodOption, NextAction, Payment, Price } from "./types";
 
 const POLL_MS = 2000;
 const GIVE_UP_MS = 120_000; // STK prompts expire on the phone well before this
@@ -19,7 +22,7 @@ export interface PayOrder {
   streamId: string;
   title: string;
   price?: Price; // tickets: the stream's price, not the fan's choice
-  onSucceeded?: (payment: Payment) => void;
+  onSucceeded?: (payment: Payment, token: string) => void; // token: the payer's, e.g. a ticket's
 }
 
 interface Attempt {
@@ -192,34 +195,137 @@ async function send(order: PayOrder, methods: MethodOption[], method: MethodOpti
   await follow(order, payment, attempt.token, () => showForm(order, methods, method, amount));
 }
 
+/** Show how a saved payment ended (or carries on) when the fan is back from the page it
+ *  continued on. The server is the judge: nothing is assumed from the return itself. */
+export async function resumePayment(order: PayOrder, pending: PendingPayment, methods: MethodOption[]): Promise<void> {
+  sheet().hidden = false;
+  render(heading(order), el("p", { class: "state", id: "pay-state", "data-status": "sending" }, t("checking_payment")));
+  let payment: Payment;
+  try {
+    payment = await api<Payment>(`/payments/${encodeURIComponent(pending.payment_id)}`, {}, pending.token);
+  } catch (error) {
+    const err = error as ApiError;
+    if (err.status === 0 || err.status >= 500) return networkLost(order, () => void resumePayment(order, pending, methods));
+    clearPending(pending.payment_id); // expired token or unknown payment: nothing left to show
+    return close();
+  }
+  await follow(order, payment, pending.token, () => openPayment(order, methods), "resumed");
+}
+
+function remember(order: PayOrder, payment: Payment, token: string): void {
+  savePending({ payment_id: payment.id, stream_id: order.streamId, kind: order.kind, token });
+}
+
+/** Send the fan to the provider's page (Orange Money, a card page); it sends them back. */
+function leaveFor(order: PayOrder, payment: Payment, token: string, url: string): void {
+  remember(order, payment, token);
+  render(heading(order), el("p", { class: "state", id: "pay-state", "data-status": "redirect" }, t("to_payment_page")));
+  window.location.assign(url);
+}
+
+/** Card details in Stripe's Payment Element; Stripe.js is fetched now, not before. */
+async function payByCard(order: PayOrder, payment: Payment, token: string, action: NextAction, again?: () => void): Promise<void> {
+  remember(order, payment, token); // a bank's check (3-D Secure) may leave the page
+  render(heading(order), el("p", { class: "state", id: "pay-state", "data-status": "card-loading" }, t("card_loading")), closeButton());
+  let stripe;
+  try {
+    stripe = await stripeClient(action.publishable_key ?? "");
+  } catch {
+    const retry = el("button", { type: "button", class: "primary", "data-action": "retry" }, t("retry"));
+    retry.onclick = () => void payByCard(order, payment, token, action, again);
+    return render(heading(order), el("p", { class: "state bad", id: "pay-state", "data-status": "card-unavailable" }, t("card_unavailable")), retry, closeButton());
+  }
+  if (sheet().hidden) return;
+  const elements = stripe.elements({
+    clientSecret: action.client_secret ?? "",
+    appearance: { variables: { colorPrimary: "#e4572e", borderRadius: "6px" } },
+  });
+  const mount = el("div", { id: "card-element", class: "card-element" });
+  const error = el("p", { class: "error", role: "alert", id: "pay-error" });
+  const submit = el("button", { type: "submit", class: "primary", id: "pay-submit" }, t("pay", { amount: formatMoney(payment.amount, payment.currency) }));
+  render(heading(order), mount, error, submit, closeButton());
+  elements.create("payment").mount(mount);
+  form().oninput = null;
+  form().onsubmit = async (event) => {
+    event.preventDefault();
+    submit.disabled = true;
+    error.textContent = "";
+    const returnUrl = `${window.location.origin}/pay/${encodeURIComponent(payment.id)}`;
+    let result;
+    try {
+      // Cards that need no check stay on this page; others come back through /pay/{id}.
+      result = await stripe.confirmPayment({ elements, confirmParams: { return_url: returnUrl }, redirect: "if_required" });
+    } catch {
+      result = { error: { message: t("network_lost_card") } };
+    }
+    if (result.error && result.error.type === "validation_error") {
+      // Mistyped: nothing reached the bank; corrected in the same form, the same payment.
+      submit.disabled = false;
+      error.textContent = result.error.message || t("failed");
+      return;
+    }
+    if (result.error && result.error.type !== "card_error") {
+      // Stripe could not be asked (network): the same payment may still be paid in this form.
+      submit.disabled = false;
+      error.textContent = result.error.message || t("network_lost_card");
+      return;
+    }
+    // Paid, or refused by the bank: a refused card ends this payment (the server cancels its
+    // PaymentIntent), so the server's answer shows the reason and another card is a new payment.
+    form().onsubmit = null;
+    await follow(order, payment, token, again, "confirmed"); // the server's word (Stripe's webhook) decides
+  };
+}
+
 function networkLost(order: PayOrder, retry: () => void): void {
   const again = el("button", { type: "button", class: "primary", "data-action": "retry" }, t("retry"));
   again.onclick = retry;
   render(heading(order), el("p", { class: "state bad", id: "pay-state", "data-status": "network" }, t("network_lost")), again, closeButton());
 }
 
-async function follow(order: PayOrder, first: Payment, token: string, again: () => void): Promise<void> {
+/** `stage`: "new" opens the page to visit or the card form the payment asks for; "resumed"
+ *  (the fan came back) offers them with a button instead; "confirmed" (the card form was
+ *  just sent) only waits for the server's word. */
+type Stage = "new" | "resumed" | "confirmed";
+
+async function follow(order: PayOrder, first: Payment, token: string, again?: () => void, stage: Stage = "new"): Promise<void> {
+  const action = first.next_action;
+  const onPage = action?.type === "redirect" || action?.type === "stripe_client_secret";
+  let carried = false; // the fan went on with the payment: this wait is over
+  const carryOn = (): void => {
+    carried = true;
+    if (action?.type === "redirect" && action.url) return leaveFor(order, first, token, action.url);
+    if (action?.type === "stripe_client_secret") void payByCard(order, first, token, action, again);
+  };
+  if (first.status === "pending" && onPage && stage === "new") return carryOn();
   const started = Date.now();
   let payment = first;
   while (!FINAL.includes(payment.status)) {
-    const approve = payment.next_action?.message ?? t("pending", { amount: formatMoney(payment.amount, payment.currency) });
-    render(
+    const waiting = payment.next_action?.message
+      ?? (onPage ? t("confirming") : t("pending", { amount: formatMoney(payment.amount, payment.currency) }));
+    const parts: Node[] = [
       heading(order),
-      el("p", { class: "state", id: "pay-state", "data-status": "pending" }, approve),
-      el("p", { class: "hint state" }, t("pending_wait")),
-      closeButton(),
-    );
-    if (Date.now() - started > GIVE_UP_MS) return finish(order, "timeout", t("timeout"), again);
+      el("p", { class: "state", id: "pay-state", "data-status": "pending" }, waiting),
+      el("p", { class: "hint state" }, t(onPage ? "confirming_wait" : "pending_wait")),
+    ];
+    if (onPage && stage === "resumed") {
+      const resume = el("button", { type: "button", class: "primary", "data-action": "continue" }, t("continue_payment"));
+      resume.onclick = carryOn;
+      parts.push(resume);
+    }
+    render(...parts, closeButton());
+    if (Date.now() - started > GIVE_UP_MS) return finish(order, "timeout", t(onPage ? "timeout_page" : "timeout"), again);
     await new Promise((resolve) => window.setTimeout(resolve, POLL_MS));
-    if (sheet().hidden) return; // the fan closed the sheet; the payment carries on server-side
+    if (sheet().hidden || carried) return; // closed (the payment carries on server-side), or carried on
     try {
       payment = await api<Payment>(`/payments/${encodeURIComponent(payment.id)}`, {}, token);
     } catch {
       // A dropped poll changes nothing: the payment is the server's; ask again next tick.
     }
   }
+  clearPending(payment.id);
   if (payment.status === "succeeded") {
-    order.onSucceeded?.(payment);
+    order.onSucceeded?.(payment, token);
     return finish(order, "succeeded", t("succeeded", { amount: formatMoney(payment.amount, payment.currency), name: order.creatorName }));
   }
   const why = payment.failure_reason?.message;

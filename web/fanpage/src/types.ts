@@ -50,7 +50,16 @@ export interface Payment {
   amount: number;
   currency: string;
   failure_reason: { code: string; message: string } | null;
-  next_action: { type: string; message?: string; url?: string } | null;
+  next_action: NextAction | null;
+}
+
+/** What the payer does while a payment is pending (server/contract/payments.py). */
+export interface NextAction {
+  type: "approve_on_phone" | "redirect" | "stripe_client_secret";
+  message?: string;
+  url?: string;
+  client_secret?: string;
+  publishable_key?: string;
 }
 
 export interface ChatMessage {
