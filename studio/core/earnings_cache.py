@@ -9,19 +9,24 @@ Every call runs on one worker thread that owns the connection, never on the UI
 thread. Each write is a single function run there inside one transaction, so a
 page of items and the cursor that follows it are saved together or not at all,
 even when the awaiting task is cancelled half-way (the thread finishes the job).
+`sqlite3` is imported when the first account's cache opens, not with the studio.
 """
+
+from __future__ import annotations
 
 import asyncio
 import hashlib
-import sqlite3
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from pathlib import Path
-from typing import NamedTuple, TypeVar
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from server.contract.earnings import EarningsSummary, EarningsTransaction
+
+if TYPE_CHECKING:
+    import sqlite3
 
 T = TypeVar("T")
 
@@ -114,10 +119,26 @@ class PageKey(NamedTuple):
 
 @dataclass(frozen=True)
 class TransactionFilter:
-    """None means any."""
+    """None means any.
+
+    `search` matches inside the payer's name or the message (case-insensitive for
+    ASCII letters, as SQLite's LIKE is); a row whose kind or method code is in
+    `search_kinds` / `search_methods` matches too: the UI finds those codes from
+    the names the creator reads ("Pourboire", "M-Pesa"), which the cache never stores.
+    """
 
     status: str | None = None
     currency: str | None = None
+    search: str | None = None
+    search_kinds: tuple[str, ...] = ()
+    search_methods: tuple[str, ...] = ()
+
+
+class DayTotal(NamedTuple):
+    """What one local day brought in one currency: settled net and how many payments."""
+
+    net: int
+    payments: int
 
 
 @dataclass(frozen=True)
@@ -173,6 +194,13 @@ class EarningsCache:
         """Up to `limit` rows, newest first, after `after`: keyset paging, as fast deep as early."""
         return await self._call(_read_page, where, after, limit)
 
+    async def daily_net(
+        self, currency: str, first_day: date, last_day: date, zone: tzinfo | None = None
+    ) -> dict[date, DayTotal]:
+        """Net of the payments that succeeded, per day in `zone` (None: this computer's zone),
+        `first_day` to `last_day` included; days with nothing are left out."""
+        return await self._call(_read_daily_net, currency, first_day, last_day, zone)
+
     async def currencies(self) -> list[str]:
         return await self._call(_read_currencies)
 
@@ -194,6 +222,8 @@ class EarningsCache:
 
     def _open(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        import sqlite3
+
         connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         connection.execute("PRAGMA journal_mode = WAL")
         connection.execute("PRAGMA synchronous = NORMAL")
@@ -270,6 +300,23 @@ def _read_summary(connection: sqlite3.Connection) -> tuple[str, str] | None:
     return str(row[0]), str(row[1])
 
 
+def like_pattern(text: str) -> str:
+    """`text` anywhere, taken literally: `%` and `_` are data here, not wildcards."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _search_clause(where: TransactionFilter) -> tuple[str, list[object]]:
+    pattern = like_pattern(where.search or "")
+    alternatives = ["payer_name LIKE ? ESCAPE '\\'", "message LIKE ? ESCAPE '\\'"]
+    params: list[object] = [pattern, pattern]
+    for column, codes in (("kind", where.search_kinds), ("method", where.search_methods)):
+        if codes:
+            alternatives.append(f"{column} IN ({', '.join('?' * len(codes))})")
+            params.extend(codes)
+    return f"({' OR '.join(alternatives)})", params
+
+
 def _read_page(
     connection: sqlite3.Connection, where: TransactionFilter, after: PageKey | None, limit: int
 ) -> list[CachedTransaction]:
@@ -281,6 +328,10 @@ def _read_page(
     if where.currency is not None:
         clauses.append("currency = ?")
         params.append(where.currency)
+    if where.search:
+        clause, search_params = _search_clause(where)
+        clauses.append(clause)
+        params.extend(search_params)
     if after is not None:
         clauses.append("(created_at, id) < (?, ?)")
         params.extend(after)
@@ -290,6 +341,38 @@ def _read_page(
     )
     params.append(limit)
     return [CachedTransaction(*row) for row in connection.execute(query, params)]
+
+
+def _read_daily_net(
+    connection: sqlite3.Connection,
+    currency: str,
+    first_day: date,
+    last_day: date,
+    zone: tzinfo | None,
+) -> dict[date, DayTotal]:
+    """Summed per UTC hour in SQL (a few thousand groups a year at most), then each hour
+    is put in its local day here, so daylight saving time needs no arithmetic of ours.
+    Exact for every zone whose offset is whole hours, which is all of Africa's."""
+    start = _local_midnight(first_day, zone)
+    end = _local_midnight(last_day + timedelta(days=1), zone)
+    query = """
+        SELECT substr(created_at, 1, 13) AS hour, SUM(net), COUNT(*) FROM transactions
+        WHERE currency = ? AND status = 'succeeded' AND created_at >= ? AND created_at < ?
+        GROUP BY hour
+    """
+    days: dict[date, DayTotal] = {}
+    for hour, net, count in connection.execute(query, (currency, stamp(start), stamp(end))):
+        moment = datetime.strptime(hour, "%Y-%m-%dT%H").replace(tzinfo=UTC)
+        day = moment.astimezone(zone).date()
+        before = days.get(day, DayTotal(0, 0))
+        days[day] = DayTotal(before.net + int(net), before.payments + int(count))
+    return days
+
+
+def _local_midnight(day: date, zone: tzinfo | None) -> datetime:
+    if zone is None:
+        return datetime.combine(day, time()).astimezone()  # this computer's zone, DST included
+    return datetime.combine(day, time(), tzinfo=zone)
 
 
 def _read_currencies(connection: sqlite3.Connection) -> list[str]:

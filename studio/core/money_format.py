@@ -50,3 +50,15 @@ def format_money(amount: int, currency: str, locale: QLocale | None = None) -> s
     if locale.language() == QLocale.Language.French:
         return f"{number}\u00a0{label}"
     return f"{label}\u00a0{number}"
+
+
+def decimal_string(amount: int, currency: str) -> str:
+    """The amount in major units for machines (CSV, spreadsheets): `-1234.50`, `12500`.
+
+    A dot, no grouping and exactly the currency's exponent in decimals, whatever the
+    creator's language; integer math only.
+    """
+    exponent = exponent_of(currency)
+    sign = "-" if amount < 0 else ""
+    major, minor = divmod(abs(amount), 10**exponent)
+    return f"{sign}{major}.{minor:0{exponent}d}" if exponent else f"{sign}{major}"

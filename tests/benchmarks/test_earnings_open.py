@@ -20,7 +20,7 @@ from pytestqt.qtbot import QtBot
 from server.contract.earnings import CurrencyTotals, EarningsSummary, EarningsTransaction
 from server.contract.payments import PaymentKind, PaymentMethod, PaymentStatus
 from studio.core.api_client import ApiClient
-from studio.core.earnings_cache import EarningsCache, cache_path
+from studio.core.earnings_cache import EarningsCache, TransactionFilter, cache_path
 from studio.core.earnings_sync import EarningsFeed
 from studio.core.session import Session
 from studio.core.token_store import TokenStore
@@ -135,3 +135,44 @@ def test_open_earnings_from_a_cache_of_100k_rows(qtbot: QtBot, tmp_path: Path) -
         f"building the screen: median {statistics.median(built):.1f} ms"
     )
     assert to_rows  # measured; the figure is for people, not a pass mark
+
+
+YEAR = timedelta(days=364)
+SEARCHES = {
+    "a payer, many matches": "Fan 99",
+    "a message word": "direct",
+    "nothing matches": "zzz-nobody",
+}
+
+
+@pytest.mark.usefixtures("qloop")
+def test_search_and_chart_a_cache_of_100k_rows(qtbot: QtBot, tmp_path: Path) -> None:
+    """The first page of a search (what the list shows), and a year of the chart's days,
+    each read on the cache's thread."""
+    path = cache_path(tmp_path / "earnings", "bench", "creator")
+    finish(qtbot, fill(path))
+    cache = EarningsCache(path)
+    finish(qtbot, cache.open())
+    for label, text in SEARCHES.items():
+        where = TransactionFilter(search=text)
+        timings: list[float] = []
+        for _ in range(RUNS):
+            began = time.perf_counter()
+            rows = finish(qtbot, cache.page(where, None, 200))
+            timings.append((time.perf_counter() - began) * 1000)
+        print(
+            f"\nsearch {text!r} ({label}, {len(rows)} rows on the first page) over {ROWS} "
+            f"cached rows: median {statistics.median(timings):.1f} ms, "
+            f"max {max(timings):.1f} ms over {RUNS} runs"
+        )
+        assert timings  # measured; the figure is for people, not a pass mark
+    chart: list[float] = []
+    for _ in range(RUNS):  # the "Over time" tab's read: a year of days, all rows inside it
+        began = time.perf_counter()
+        days = finish(qtbot, cache.daily_net("KES", START.date(), START.date() + YEAR))
+        chart.append((time.perf_counter() - began) * 1000)
+    print(
+        f"\nchart: net per day over a year ({len(days)} days with payments, {ROWS} cached "
+        f"rows): median {statistics.median(chart):.1f} ms, max {max(chart):.1f} ms"
+    )
+    finish(qtbot, cache.close())

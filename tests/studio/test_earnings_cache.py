@@ -1,7 +1,7 @@
 """The earnings cache on its own: upserts by id, cursor saved with its page, per-account files."""
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -9,6 +9,7 @@ import pytest
 from server.contract.earnings import CurrencyTotals, EarningsSummary, EarningsTransaction
 from server.contract.payments import PaymentKind, PaymentMethod, PaymentStatus
 from studio.core.earnings_cache import (
+    DayTotal,
     EarningsCache,
     PageKey,
     TransactionFilter,
@@ -134,3 +135,58 @@ async def test_each_account_has_its_own_file_and_no_secrets(tmp_path: Path) -> N
     await second.close()
     text = awa.read_bytes()
     assert b"Bearer" not in text and b"token" not in text.lower()
+
+
+async def test_search_matches_payer_message_and_named_codes_literally(
+    cache: EarningsCache,
+) -> None:
+    items = [payment(n, PaymentStatus.SUCCEEDED) for n in range(1, 5)]
+    items[0] = items[0].model_copy(update={"payer_name": "Aïcha", "message": "50% off_promo"})
+    items[1] = items[1].model_copy(update={"payer_name": "Otieno", "message": "5000 off"})
+    items[2] = items[2].model_copy(
+        update={"method": PaymentMethod.ORANGE_MONEY, "message": None, "kind": PaymentKind.TICKET}
+    )
+    await cache.apply_page(items, "c4")
+
+    async def ids(where: TransactionFilter) -> list[str]:
+        return [row.id for row in await cache.page(where, None, 10)]
+
+    assert await ids(TransactionFilter(search="50%")) == ["pay_000001"]  # not "5000"
+    assert await ids(TransactionFilter(search="f_p")) == ["pay_000001"]
+    assert await ids(TransactionFilter(search="0_o")) == []  # "_" is no wildcard ("5000 off")
+    assert await ids(TransactionFilter(search="OTIENO")) == ["pay_000002"]
+    assert await ids(TransactionFilter(search="asante")) == ["pay_000004"]
+    named = TransactionFilter(search="orange", search_methods=("orange_money",))
+    assert await ids(named) == ["pay_000003"]
+    tickets = TransactionFilter(search="billet", search_kinds=("ticket",))
+    assert await ids(tickets) == ["pay_000003"]
+    assert await ids(TransactionFilter(search="nobody")) == []
+    both = TransactionFilter(status="succeeded", currency="KES", search="fan")
+    assert await ids(both) == ["pay_000004", "pay_000003"]
+
+
+async def test_daily_net_counts_succeeded_payments_per_local_day(cache: EarningsCache) -> None:
+    nairobi = timezone(timedelta(hours=3))
+
+    def at(moment: datetime, status: PaymentStatus, net: int, currency: str = "KES") -> object:
+        number = int(moment.timestamp()) % 1_000_000
+        item = payment(number, status, currency=currency)
+        return item.model_copy(update={"created_at": moment, "updated_at": moment, "net": net})
+
+    rows = [
+        at(datetime(2026, 11, 1, 20, 59, tzinfo=UTC), PaymentStatus.SUCCEEDED, 45_000),  # 23:59
+        at(datetime(2026, 11, 1, 21, 0, tzinfo=UTC), PaymentStatus.SUCCEEDED, 9_000),  # 2 Nov
+        at(datetime(2026, 11, 1, 22, 30, tzinfo=UTC), PaymentStatus.SUCCEEDED, 1_000),
+        at(datetime(2026, 11, 2, 9, 0, tzinfo=UTC), PaymentStatus.CANCELLED, 70_000),
+        at(datetime(2026, 11, 2, 9, 0, 1, tzinfo=UTC), PaymentStatus.SUCCEEDED, 11_250, "XOF"),
+        at(datetime(2026, 10, 31, 20, 0, tzinfo=UTC), PaymentStatus.SUCCEEDED, 5),  # before
+        at(datetime(2026, 11, 3, 21, 0, tzinfo=UTC), PaymentStatus.SUCCEEDED, 7),  # 4 Nov: after
+    ]
+    await cache.apply_page(rows, "c7")  # type: ignore[arg-type]
+
+    kes = await cache.daily_net("KES", date(2026, 11, 1), date(2026, 11, 3), nairobi)
+    assert kes == {date(2026, 11, 1): DayTotal(45_000, 1), date(2026, 11, 2): DayTotal(10_000, 2)}
+    xof = await cache.daily_net("XOF", date(2026, 11, 1), date(2026, 11, 3), nairobi)
+    assert xof == {date(2026, 11, 2): DayTotal(11_250, 1)}
+    utc = await cache.daily_net("KES", date(2026, 11, 1), date(2026, 11, 3), UTC)
+    assert utc == {date(2026, 11, 1): DayTotal(55_000, 3), date(2026, 11, 3): DayTotal(7, 1)}

@@ -2,7 +2,7 @@
 
 from PySide6.QtCore import QLocale
 
-from studio.core.money_format import format_money, format_number
+from studio.core.money_format import decimal_string, format_money, format_number
 
 NBSP = "\u00a0"
 FRENCH = QLocale(QLocale.Language.French, QLocale.Country.France)
@@ -26,3 +26,11 @@ def test_minor_units_are_never_lost() -> None:
     assert format_number(-1_005, "GHS", ENGLISH) == "-10.05"
     assert format_number(10**12 + 1, "NGN", ENGLISH) == "10,000,000,000.01"
     assert format_number(150, "ZZZ", ENGLISH) == "1.50"  # unknown: shown, with two decimals
+
+
+def test_decimal_strings_for_files_ignore_the_language() -> None:
+    assert decimal_string(123_45, "KES") == "123.45"
+    assert decimal_string(-5, "KES") == "-0.05"
+    assert decimal_string(12_500, "XOF") == "12500"
+    assert decimal_string(-12_500, "XOF") == "-12500"
+    assert decimal_string(10**20 + 1, "KES") == "1000000000000000000.01"  # no float rounding
