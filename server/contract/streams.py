@@ -158,16 +158,23 @@ class Stream(BaseModel):
 
 
 class OwnerStream(Stream):
-    """The owner's view: where to push and with which key.
-
-    `connection_test_url` takes a publish with the same key that is only a
-    connection (bandwidth) test: the stream's status, replays and fans never
-    see it. None where the provider has no such ingest (Mux).
-    """
+    """The owner's view: where to push and with which key."""
 
     ingest_url: str
     stream_key: str
-    connection_test_url: str | None = None
+
+
+class ConnectionTest(BaseModel):
+    """Where the studio's connection (bandwidth) test publishes: never the stream itself,
+    so its status, replays and fans never see the test. On Mux a throwaway test-mode live
+    stream (delete it after the test; Mux deletes it by `expires_at` anyway); on the
+    sandbox the bundled ingest's `test` application with the stream's own key
+    (`expires_at` None, deleting it is a no-op). Owner only: `stream_key` is a secret."""
+
+    id: str
+    ingest_url: str
+    stream_key: str
+    expires_at: datetime | None
 
 
 class StreamList(BaseModel):

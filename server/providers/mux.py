@@ -5,6 +5,7 @@ imported only by a server that has Mux credentials.
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 
@@ -20,6 +21,16 @@ class ProvisionedStream:
     id: str
     stream_key: str
     playback_id: str | None
+
+
+@dataclass(frozen=True)
+class ProvisionedTestStream:
+    """A throwaway live stream for a connection test: nobody can watch it, nothing is
+    recorded, and the provider deletes it on its own by `expires_at`."""
+
+    id: str
+    stream_key: str
+    expires_at: datetime
 
 
 @dataclass(frozen=True)
@@ -50,3 +61,14 @@ class LiveVideoProvider(Protocol):
     ) -> ProvisionedTarget: ...
 
     async def remove_simulcast_target(self, stream_id: str, target_id: str) -> None: ...
+
+
+class ConnectionTestProvider(Protocol):
+    """Throwaway test streams, for a provider whose ingest has no test application (Mux)."""
+
+    async def create_test_stream(self, passthrough: str) -> ProvisionedTestStream: ...
+
+    async def delete_test_stream(self, test_stream_id: str, passthrough: str) -> bool:
+        """Delete it if it is a test stream made with `passthrough` (True, also when it is
+        already gone); False, leaving it alone, when it is anything else."""
+        ...

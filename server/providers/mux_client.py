@@ -7,8 +7,10 @@ Every SDK or network failure becomes `ProviderUnavailable` (502), never a 500.
 """
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 import mux_python
@@ -17,10 +19,18 @@ from mux_python.exceptions import ApiException, NotFoundException, OpenApiExcept
 
 from server.errors import ProviderUnavailable
 from server.logs import get_logger
-from server.providers.mux import LiveStreamSpec, ProvisionedStream, ProvisionedTarget
+from server.providers.mux import (
+    LiveStreamSpec,
+    ProvisionedStream,
+    ProvisionedTarget,
+    ProvisionedTestStream,
+)
 
 log = get_logger("flash.providers.mux")
 T = TypeVar("T")
+
+TEST_STREAM_LIFETIME = timedelta(hours=24)
+"""Mux deletes a test-mode live stream 24 hours after it was made (its test-mode terms)."""
 
 # The SDK logs whole response bodies (stream keys included) at DEBUG: never let it.
 logging.getLogger("mux_python").setLevel(logging.WARNING)
@@ -97,6 +107,36 @@ class MuxClient:
             "delete the live stream",
             _missing_ok(lambda api: api.delete_live_stream(stream_id, _request_timeout=timeout)),
         )
+
+    async def create_test_stream(self, passthrough: str) -> ProvisionedTestStream:
+        """A Mux test-mode live stream (free, watermarked, cut after 5 minutes, deleted by
+        Mux after 24 hours) with no playback ID and no recording: a publish to it is seen
+        by nobody and leaves no replay, and the creator's real stream never hears of it."""
+        request = mux_python.CreateLiveStreamRequest(test=True, passthrough=passthrough)
+        timeout = self._timeout
+        return await self._call(
+            "create the connection test stream",
+            lambda api: _test_stream(
+                api.create_live_stream(request, _request_timeout=timeout).data
+            ),
+        )
+
+    async def delete_test_stream(self, test_stream_id: str, passthrough: str) -> bool:
+        """Read it first, so an owner can only ever delete a test stream made for them."""
+        timeout = self._timeout
+
+        def check_and_delete(api: Any) -> bool:
+            try:
+                live = api.get_live_stream(test_stream_id, _request_timeout=timeout).data
+            except NotFoundException:
+                return True  # gone already (Mux's own 24 h clean-up, or a second delete)
+            if live.test is not True or live.passthrough != passthrough:
+                return False
+            with contextlib.suppress(NotFoundException):  # gone meanwhile: as good
+                api.delete_live_stream(test_stream_id, _request_timeout=timeout)
+            return True
+
+        return await self._call("delete the connection test stream", check_and_delete)
 
     async def add_simulcast_target(
         self, stream_id: str, url: str, stream_key: str, passthrough: str
@@ -178,6 +218,16 @@ def _provisioned(live: Any) -> ProvisionedStream:
             break
     return ProvisionedStream(
         id=_text(live.id), stream_key=_text(live.stream_key), playback_id=playback_id
+    )
+
+
+def _test_stream(live: Any) -> ProvisionedTestStream:
+    """`created_at` is Unix seconds as a string in Mux's answers."""
+    created_at = datetime.fromtimestamp(int(_text(live.created_at)), UTC)
+    return ProvisionedTestStream(
+        id=_text(live.id),
+        stream_key=_text(live.stream_key),
+        expires_at=created_at + TEST_STREAM_LIFETIME,
     )
 
 

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from server.config import Settings
 from server.errors import ProviderUnavailable
-from server.providers.mux import LiveVideoProvider
+from server.providers.mux import ConnectionTestProvider, LiveVideoProvider
 from server.providers.mux_sandbox import MuxSandbox
 from server.streams import ingest_events
 from server.streams.models import StreamRow
@@ -25,15 +25,17 @@ class StreamProviders:
     def __init__(self, settings: Settings) -> None:
         self.sandbox: LiveVideoProvider = MuxSandbox()
         self.mux: LiveVideoProvider | None = None
+        self.mux_tests: ConnectionTestProvider | None = None
         if settings.mux_token_id and settings.mux_token_secret:
             from server.providers.mux_client import MuxClient  # the SDK only where it is used
 
-            self.mux = MuxClient(
+            client = MuxClient(
                 settings.mux_base_url,
                 settings.mux_token_id,
                 settings.mux_token_secret,
                 settings.mux_timeout_s,
             )
+            self.mux = self.mux_tests = client
 
     def for_new_stream(self) -> LiveVideoProvider:
         return self.mux or self.sandbox
@@ -42,11 +44,21 @@ class StreamProviders:
         if stream.provider == SANDBOX:
             return self.sandbox
         if self.mux is None:
-            raise ProviderUnavailable(
-                "this stream was made on Mux, and the server has no Mux credentials now",
-                details={"provider": MUX, "status": None},
-            )
+            raise _no_mux_now()
         return self.mux
+
+    def connection_tests(self) -> ConnectionTestProvider:
+        """For a Mux stream's connection test."""
+        if self.mux_tests is None:
+            raise _no_mux_now()
+        return self.mux_tests
+
+
+def _no_mux_now() -> ProviderUnavailable:
+    return ProviderUnavailable(
+        "this stream was made on Mux, and the server has no Mux credentials now",
+        details={"provider": MUX, "status": None},
+    )
 
 
 @dataclass(frozen=True)
@@ -73,11 +85,9 @@ class StreamUrls:
     def ingest_url(self, stream: StreamRow) -> str:
         return self.mux_ingest_url if stream.provider == MUX else self.sandbox_ingest_url
 
-    def connection_test_url(self, stream: StreamRow) -> str | None:
-        """The sandbox ingest's `test` application beside its `live` one; Mux's ingest has
-        none (a publish there is a broadcast), so None."""
-        if stream.provider == MUX:
-            return None
+    def sandbox_test_url(self) -> str:
+        """The sandbox ingest's `test` application beside its `live` one: it checks the key
+        and drops the media. Mux's ingest has none (a publish there is a broadcast)."""
         server = self.sandbox_ingest_url.rsplit("/", 1)[0]
         return f"{server}/{ingest_events.CONNECTION_TEST_APP}"
 

@@ -12,6 +12,7 @@ from fastapi import APIRouter, BackgroundTasks, Depends, Query, Request, Respons
 from server.auth.tokens import Principal
 from server.contract.errors import ErrorBody
 from server.contract.streams import (
+    ConnectionTest,
     OwnerStream,
     SimulcastTarget,
     SimulcastTargetCreate,
@@ -24,7 +25,7 @@ from server.contract.streams import (
 )
 from server.deps import AccountDep, SessionDep, SettingsDep, get_principal
 from server.errors import Unauthorized
-from server.streams import service, simulcast, viewers
+from server.streams import connection_test, service, simulcast, viewers
 from server.streams.lifecycle import notify, stream_status_listeners
 from server.streams.providers import StreamProviders, StreamUrls
 from server.streams.repository import StreamsRepository
@@ -143,6 +144,38 @@ async def complete(
     stream, change = await service.complete(repo, providers, urls, account, stream_id)
     background.add_task(notify, stream_status_listeners(request.app), [change])
     return stream
+
+
+@router.post(
+    "/streams/{stream_id}/connection-test",
+    response_model=ConnectionTest,
+    status_code=status.HTTP_201_CREATED,
+)
+async def start_connection_test(
+    stream_id: str,
+    account: AccountDep,
+    session: SessionDep,
+    providers: ProvidersDep,
+    urls: UrlsDep,
+) -> ConnectionTest:
+    """Where to publish a connection test that fans never see; delete it afterwards."""
+    repo = StreamsRepository(session)
+    return await connection_test.start(repo, providers, urls, account, stream_id)
+
+
+@router.delete(
+    "/streams/{stream_id}/connection-test/{test_id}", status_code=status.HTTP_204_NO_CONTENT
+)
+async def finish_connection_test(
+    stream_id: str,
+    test_id: str,
+    account: AccountDep,
+    session: SessionDep,
+    providers: ProvidersDep,
+) -> Response:
+    repo = StreamsRepository(session)
+    await connection_test.finish(repo, providers, account, stream_id, test_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get("/streams/{stream_id}/simulcast-targets", response_model=SimulcastTargetList)

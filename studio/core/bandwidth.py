@@ -1,7 +1,7 @@
 """How fast this machine can send to the stream's ingest, and the quality that fits.
 
 What is measured, and why this way: a real RTMP publish of a few seconds to
-the stream's ingest with its own key, by the same ffmpeg the encoder uses.
+the stream's ingest (see below where exactly), by the same ffmpeg the encoder uses.
 ffmpeg encodes a small test pattern at a constant 8 Mbit/s (x264 pads each
 frame with filler to the exact rate, which costs almost no CPU), with a send
 buffer of only 64 KiB: once the buffer is full, ffmpeg can only write as fast
@@ -9,22 +9,19 @@ as the network carries the bytes to the ingest, so the bytes it reports sent
 over wall-clock time are the upstream to that ingest. The first second (RTMP
 handshake, buffer filling) is left out of the sum.
 
-Where it publishes: the stream's `connection_test_url` when the server gives
-one (the bundled sandbox ingest's `test` application: same host, same key
-check, but the media is dropped, so the stream never looks live and no replay
-is made). Mux has no such application, so on Mux the test goes to the real
-ingest URL (see "What it costs" below).
+Where it publishes: the target the server gives for a connection test
+(`POST /streams/{id}/connection-test`), never the stream's own ingest. On the
+bundled sandbox that is the ingest's `test` application (same host, same key
+check, but the media is dropped); on Mux, whose ingest has no such application,
+a throwaway Mux test-mode live stream on the same ingest, with no playback and
+no recording, deleted afterwards. Either way the stream never looks live and no
+replay is made. This module only publishes where its caller says.
 
 Why not a bare TCP upload timing to the ingest's port: an RTMP server reads a
 handshake, then chunks, and closes on anything else (Mux's ingest included),
 so junk bytes measure how fast it hangs up, not the link. A publish is the one
 thing every RTMP ingest accepts, and it follows the same route, TLS included
 (rtmps), as the broadcast itself.
-
-What it costs on Mux, said plainly in the UI: Mux's ingest sees a short
-broadcast of the test pattern (the stream turns active, then idle again, a
-replay of those seconds may appear, and going live within the reconnect
-window continues that same session).
 
 The figure is capped by the 8 Mbit/s sent: a faster link reads "at least
 8 Mbit/s", which is above what the 1080p preset needs. The proposal is the

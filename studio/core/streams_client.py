@@ -1,4 +1,5 @@
-"""The creator's own streams on the server: list, create, read, reset the key, complete.
+"""The creator's own streams on the server: list, create, read, reset the key, complete,
+and the targets of connection tests.
 
 A thin layer over `ApiClient.send` that signs every call through the `Session`
 (refreshing the access token once when the server refuses it), so a screen
@@ -9,6 +10,7 @@ never handles tokens. Answers are the contract's models; failures are
 from functools import partial
 
 from server.contract.streams import (
+    ConnectionTest,
     OwnerStream,
     StreamCreate,
     StreamList,
@@ -65,6 +67,26 @@ class StreamsClient:
     async def complete(self, stream_id: str) -> OwnerStream:
         """End the broadcast for good: the ingest refuses the key afterwards."""
         return await self._owner_call("POST", f"/streams/{stream_id}/complete")
+
+    async def start_connection_test(self, stream_id: str) -> ConnectionTest:
+        """Where a connection test may publish without the stream turning live (it holds
+        a stream key: never log it). End it with `end_connection_test`."""
+        return await self.session.authorized(
+            lambda token: self.session.api.send(
+                "POST",
+                f"/streams/{stream_id}/connection-test",
+                token=token,
+                answer=ConnectionTest,
+            )
+        )
+
+    async def end_connection_test(self, stream_id: str, test_id: str) -> None:
+        """The server deletes a Mux test stream now (Mux would after 24 hours anyway)."""
+        await self.session.authorized(
+            lambda token: self.session.api.send(
+                "DELETE", f"/streams/{stream_id}/connection-test/{test_id}", token=token
+            )
+        )
 
     async def _owner_call(
         self, method: str, path: str, body: StreamCreate | None = None

@@ -7,7 +7,7 @@ import httpx
 import pytest
 
 from server.config import Settings
-from server.contract.streams import OwnerStream
+from server.contract.streams import ConnectionTest, OwnerStream
 from server.streams.ingest_events import IngestEvent
 from server.streams.sandbox_ingest import SandboxIngest
 from studio.core.bandwidth import BandwidthTestFailed, measure_upstream, propose_preset
@@ -78,16 +78,21 @@ async def test_an_unreachable_ingest_fails_with_a_reason() -> None:
 async def test_the_bundled_servers_connection_test_never_makes_the_stream_live(
     live_server: LiveServer, settings: Settings
 ) -> None:
-    """Through the real app: the stream's connection test URL takes its key, and the stream
-    stays idle, with no replay, no live playlist for fans, and no viewers."""
+    """Through the real app: the server's connection test target takes the stream's key,
+    and the stream stays idle, with no replay, no live playlist for fans, and no viewers."""
     with live_server.client() as client:
         token, _ = register(client)
         stream = OwnerStream.model_validate(create_stream(client, token))
-        assert stream.connection_test_url is not None
-        assert stream.connection_test_url != stream.ingest_url
+        answer = client.post(f"/streams/{stream.id}/connection-test", headers=bearer(token))
+        test = ConnectionTest.model_validate(answer.json())
+        assert test.ingest_url != stream.ingest_url
 
-        measured = await measure_upstream(stream.connection_test_url, stream.stream_key)
+        measured = await measure_upstream(test.ingest_url, test.stream_key)
         assert measured.proposal in PRESETS.values()
+        done = client.delete(
+            f"/streams/{stream.id}/connection-test/{test.id}", headers=bearer(token)
+        )
+        assert done.status_code == 204
 
         after = client.get(f"/streams/{stream.id}", headers=bearer(token)).json()
         assert (after["status"], after["replays"], after["viewer_count"]) == ("idle", [], 0)

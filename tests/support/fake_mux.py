@@ -2,7 +2,8 @@
 
 The real `mux-python` client talks to it over HTTP (FLASH_MUX_BASE_URL): basic
 auth, `{"data": ...}` envelopes, `{"error": {"type", "messages"}}` failures,
-201 on create and reset, 204 on delete. It also plays Mux's other half:
+201 on create and reset, 204 on delete; `test: true` makes a test-mode live
+stream, as Mux does. Every request is kept in `requests`. It also plays Mux's other half:
 `event()` builds webhook events and `signed()` signs them as Mux does.
 """
 
@@ -159,8 +160,10 @@ class FakeMux:
             "recent_asset_ids": [],
             "simulcast_targets": [],
             "max_continuous_duration": 43200,
-            "test": False,
+            "test": bool(body.get("test", False)),
         }
+        if live["test"]:
+            live["max_continuous_duration"] = 300  # test mode: cut after 5 minutes
         self.live_streams[live["id"]] = live
         return JSONResponse({"data": live}, status_code=201)
 

@@ -271,17 +271,25 @@ class GoLiveScreen(Screen):
 
     async def _test_connection(self) -> None:
         stream = self.streams.current
-        if stream is None:
+        if self.client is None or stream is None:
             self.quality.show_message(self.tr("Create or choose a stream first."))
             return
         self.quality.set_testing(True)
         self.live.set_busy(True)
         self._lock(True)
         try:
-            # The ingest's test application where it has one, so fans never see the test.
-            target = stream.connection_test_url or stream.ingest_url
-            measured = await measure_upstream(target, stream.stream_key, ffmpeg=self.ffmpeg)
+            # Never the stream's own ingest: the server gives a target fans never see.
+            test = await self.client.start_connection_test(stream.id)
+            try:
+                measured = await measure_upstream(
+                    test.ingest_url, test.stream_key, ffmpeg=self.ffmpeg
+                )
+            finally:
+                with contextlib.suppress(FlashError):  # else Mux deletes it within 24 h
+                    await self.client.end_connection_test(stream.id, test.id)
             self.quality.show_bandwidth(measured)
+        except FlashError as error:
+            self.quality.show_error(error)
         except BandwidthTestFailed as failed:
             self.quality.show_message(translated_reason(failed.reason))
         finally:
@@ -346,7 +354,6 @@ class GoLiveScreen(Screen):
 
     def _stream_changed(self, stream: OwnerStream | None) -> None:
         self.live.show_server_status(stream.status if stream else None)
-        self.quality.set_test_is_private(stream is not None and bool(stream.connection_test_url))
         if stream is None or stream.id != self._viewers_of:  # not another stream's count
             self._viewers_of = stream.id if stream else None
             self.live.show_viewers(None)
