@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from server import __version__
 from server.auth.ratelimit import LoginThrottle
 from server.auth.routes import router as auth_router
-from server.chat import chat_tip_listener, install_chat
+from server.chat import chat_subscriber_listener, chat_tip_listener, install_chat
 from server.config import Settings, load_settings
 from server.contract import API_PREFIX
 from server.db import Database
@@ -70,6 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     chat = install_chat(app, settings, database)
     payments = install_payments(app, settings, database)  # app.state.payment_listeners: tips
     app.state.payment_listeners.append(chat_tip_listener(chat))
+    app.state.subscriber_listeners.append(chat_subscriber_listener(chat))
     app.include_router(earnings_router, prefix=API_PREFIX)
     payouts = install_payouts(app, settings, database)
     sandbox_streaming = install_sandbox_streaming(app, settings, database)

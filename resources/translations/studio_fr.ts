@@ -164,6 +164,11 @@
             <translation>%1 a donné un pourboire de %2</translation>
         </message>
         <message>
+            <location filename="../../studio/ui/chat/words.py" line="84" />
+            <source>%1 subscribed</source>
+            <translation>%1 s’est abonné(e)</translation>
+        </message>
+        <message>
             <location filename="../../studio/ui/chat/words.py" line="83" />
             <source>%1: %2</source>
             <translation>%1 : %2</translation>
@@ -560,6 +565,11 @@
             <location filename="../../studio/ui/dashboard/screen.py" line="226" />
             <source>%1 tipped you %2</source>
             <translation>%1 vous a donné un pourboire de %2</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/dashboard/screen.py" line="238" />
+            <source>%1 subscribed to you</source>
+            <translation>%1 s’est abonné(e) à votre chaîne</translation>
         </message>
         <message>
             <location filename="../../studio/ui/dashboard/screen.py" line="229" />
@@ -1522,11 +1532,6 @@
             <location filename="../../studio/ui/go_live/quality_panel.py" line="0" />
             <source>The test sends a test pattern to your stream's ingest for about 5 seconds and measures how much gets through. Your fans don't see it.</source>
             <translation>Le test envoie une mire au serveur de réception de votre direct pendant environ 5 secondes et mesure ce qui passe. Vos fans ne la voient pas.</translation>
-        </message>
-        <message>
-            <location filename="../../studio/ui/go_live/quality_panel.py" line="105" />
-            <source>The test sends a test pattern to your stream's ingest for about 5 seconds and measures how much gets through. Your stream may show as live meanwhile.</source>
-            <translation>Le test envoie une mire au serveur de réception de votre direct pendant environ 5 secondes et mesure ce qui passe. Votre direct peut apparaître en ligne pendant ce temps.</translation>
         </message>
         <message>
             <location filename="../../studio/ui/go_live/quality_panel.py" line="145" />

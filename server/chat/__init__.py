@@ -1,7 +1,8 @@
 """Real-time chat with fans, live viewer counts and on-stream alerts (Socket.IO).
 
 The wire contract is `server.contract.chat`. Other domains use only what this
-module exports: `announce_tip` and `chat_tip_listener` (payments), `broadcast_stream_status`,
+module exports: `announce_tip`, `chat_tip_listener` and `chat_subscriber_listener`
+(payments), `broadcast_stream_status`,
 and `current_viewers` (streams). Viewer history belongs to the
 streams domain, which the chat feeds (see `viewers`).
 """
@@ -10,8 +11,10 @@ from fastapi import FastAPI
 
 from server.chat import viewers
 from server.chat.announcements import (
+    announce_subscriber,
     announce_tip,
     broadcast_stream_status,
+    chat_subscriber_listener,
     chat_tip_listener,
     hub_of,
 )
@@ -50,8 +53,10 @@ async def current_viewers(target: object, stream_id: str) -> int:
 
 __all__ = [
     "ChatHub",
+    "announce_subscriber",
     "announce_tip",
     "broadcast_stream_status",
+    "chat_subscriber_listener",
     "chat_tip_listener",
     "current_viewers",
     "install_chat",

@@ -1,6 +1,7 @@
-"""What other domains tell the chat: a tip to highlight, a stream's new status.
+"""What other domains tell the chat: a tip or a new subscriber to highlight, a stream's status.
 
-Payments calls `announce_tip` once a tip has succeeded; streams calls
+Payments calls `announce_tip` once a tip has succeeded and `announce_subscriber` once a
+month of membership is paid; streams calls
 `broadcast_stream_status` on each status change. Both take the app, its `state`, or
 the hub itself, and reach the room and the creator's own clients on every replica.
 """
@@ -19,12 +20,13 @@ from server.contract.chat import (
     ChatMessage,
     ChatRole,
     StreamStatus,
+    SubscriberEvent,
     TipAnnouncement,
     TipEvent,
 )
 from server.db.base import utcnow
 from server.errors import Conflict, InvalidInput
-from server.payments.listeners import TipSucceeded
+from server.payments.listeners import SubscriberGained, TipSucceeded
 
 ANONYMOUS = "A fan"
 
@@ -129,6 +131,67 @@ def chat_tip_listener(hub: ChatHub) -> Callable[[TipSucceeded], Awaitable[None]]
         await announce_tip(hub, event.stream_id, tip)
 
     return on_tip
+
+
+async def announce_subscriber(target: object, gained: SubscriberGained) -> None:
+    """Tell the creator's clients (`subscriber`) and, when the fan subscribed during a
+    stream, highlight "<name> subscribed" in its chat, stored once per payment."""
+    hub = hub_of(target)
+    name = gained.subscriber_name.strip() or ANONYMOUS
+    message = None
+    if gained.stream_id is not None:
+        message = await _highlight_subscriber(hub, gained, name)
+    event = SubscriberEvent(
+        stream_id=message.stream_id if message is not None else None,
+        message_id=message.id if message is not None else None,
+        payment_id=gained.payment_id,
+        subscriber_id=gained.subscriber_id,
+        subscriber_name=name,
+        paid_until=gained.paid_until,
+        sent_at=message.sent_at if message is not None else utcnow(),
+    )
+    await hub.emit("subscriber", event, user_room(gained.creator_id))
+
+
+async def _highlight_subscriber(
+    hub: ChatHub, gained: SubscriberGained, name: str
+) -> ChatMessage | None:
+    """The chat line in the stream the fan subscribed from; None if it is not the creator's."""
+    assert gained.stream_id is not None
+    async with hub.database.session() as session:
+        repo = ChatRepository(session)
+        earlier = await repo.message_by_payment(gained.payment_id)
+        if earlier is not None:
+            return to_message(earlier)
+        stream = await repo.stream(gained.stream_id)
+    if stream is None or stream.creator_id != gained.creator_id:
+        return None
+    hub.creators[stream.id] = stream.creator_id
+    row = ChatMessageRow(
+        stream_id=stream.id,
+        author_id=gained.subscriber_id,
+        author_name=name,
+        author_role=ChatRole.FAN.value,
+        kind="member",
+        text="subscribed",  # shown after the author's name: "<name> subscribed"
+        payment_id=gained.payment_id,
+        sent_at=utcnow(),
+    )
+    message = await store_and_emit(hub, row, creator_too=True)
+    if message is None:  # the same payment was announced concurrently
+        async with hub.database.session() as session:
+            earlier = await ChatRepository(session).message_by_payment(gained.payment_id)
+        return to_message(earlier) if earlier is not None else None
+    return message
+
+
+def chat_subscriber_listener(hub: ChatHub) -> Callable[[SubscriberGained], Awaitable[None]]:
+    """The payments domain's subscriber listener (`app.state.subscriber_listeners`)."""
+
+    async def on_subscriber(event: SubscriberGained) -> None:
+        await announce_subscriber(hub, event)
+
+    return on_subscriber
 
 
 async def broadcast_stream_status(

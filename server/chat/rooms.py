@@ -29,7 +29,7 @@ def to_message(row: ChatMessageRow) -> ChatMessage:
         text=row.text,
         sent_at=row.sent_at,
         client_id=row.client_id,
-        kind="tip" if row.kind == "tip" else "chat",
+        kind=row.kind if row.kind in ("tip", "member") else "chat",
         amount=row.amount,
         currency=row.currency,
     )

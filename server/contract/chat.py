@@ -24,6 +24,7 @@ Client events, each answered through the Socket.IO ack:
 
 Server events: `message` (`ChatMessage`), `deleted {id, stream_id}`,
 `viewers {stream_id, count}`, `tip` (`TipEvent`), `stream_status {stream_id, status}`,
+`subscriber` (`SubscriberEvent`, to the creator's clients only),
 `pinned {stream_id, message|null}`, `chat_settings` (`RoomSettings`), `moderation`
 (`ModerationNotice`, to the user it concerns), `disconnect_reason {code, message}`.
 The creator's clients also receive `tip`, `viewers` and `stream_status` of their own
@@ -190,7 +191,8 @@ class ChatAuthor(BaseModel):
 
 
 class ChatMessage(BaseModel):
-    """One line of chat; a tip's highlight is `kind: "tip"` with its amount."""
+    """One line of chat; a tip's highlight is `kind: "tip"` with its amount, a new
+    subscriber's ("<name> subscribed") `kind: "member"`."""
 
     id: str
     stream_id: str
@@ -198,7 +200,7 @@ class ChatMessage(BaseModel):
     text: str
     sent_at: datetime
     client_id: str | None = None
-    kind: Literal["chat", "tip"] = "chat"
+    kind: Literal["chat", "tip", "member"] = "chat"
     amount: int | None = None
     currency: str | None = None
 
@@ -276,6 +278,19 @@ class TipEvent(BaseModel):
     currency: str
     payer_name: str
     message: str
+    sent_at: datetime
+
+
+class SubscriberEvent(BaseModel):
+    """A month of membership just paid, for the creator's own clients; `stream_id` and
+    `message_id` name the chat highlight when the fan subscribed during a stream."""
+
+    stream_id: str | None
+    message_id: str | None
+    payment_id: str
+    subscriber_id: str
+    subscriber_name: str
+    paid_until: datetime
     sent_at: datetime
 
 

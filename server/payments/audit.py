@@ -3,8 +3,10 @@
 Every succeeded payment must have exactly the entries `posting.success_entries`
 describes (no more, no fewer, the same postings), and no other payment may
 have any capture or settlement entry. Tickets likewise: one per succeeded ticket
-payment, none otherwise. Refunds: each payment's refunded amount is exactly what its
-refund entries took back from the creator and the platform.
+payment, none otherwise; and one month of membership per succeeded subscription
+payment, none otherwise, each membership paid until the end of its last month.
+Refunds: each payment's refunded amount is exactly what its refund entries took
+back from the creator and the platform.
 """
 
 from collections import defaultdict
@@ -18,7 +20,8 @@ from server.ledger.accounts import AVAILABLE_SUFFIX, CREATOR_PREFIX, PLATFORM_FE
 from server.ledger.entries import EntryKind, Posting
 from server.ledger.models import LedgerAccountRow, LedgerEntryRow, LedgerPostingRow
 from server.ledger.verify import LedgerReport
-from server.payments.models import PaymentRow, TicketRow
+from server.payments.memberships import MONTH
+from server.payments.models import MembershipMonthRow, MembershipRow, PaymentRow, TicketRow
 from server.payments.posting import success_entries
 
 BATCH = 500
@@ -97,7 +100,58 @@ async def audit_payments(session: AsyncSession, report: LedgerReport) -> None:
             for p, kind, status, t in tickets.all()
         ],
     )
+    await audit_memberships(session, report)
     await audit_refunds(session, report)
+
+
+async def audit_memberships(session: AsyncSession, report: LedgerReport) -> None:
+    """One month per succeeded subscription payment (to its payer, of its creator), none
+    for any other payment; a membership's `paid_until` is the end of its latest month."""
+    granted = MembershipMonthRow.id.is_not(None)
+    paid = (PaymentRow.kind == PaymentKind.SUBSCRIPTION.value) & (PaymentRow.status == SUCCEEDED)
+    rows = await session.execute(
+        select(
+            PaymentRow.id,
+            PaymentRow.kind,
+            PaymentRow.status,
+            PaymentRow.payer_id,
+            PaymentRow.creator_id,
+            MembershipMonthRow.id,
+            MembershipMonthRow.starts_at,
+            MembershipMonthRow.ends_at,
+            MembershipRow.member_id,
+            MembershipRow.creator_id,
+        )
+        .outerjoin(MembershipMonthRow, MembershipMonthRow.payment_id == PaymentRow.id)
+        .outerjoin(MembershipRow, MembershipRow.id == MembershipMonthRow.membership_id)
+        .where(paid | granted)
+    )
+    wrong: list[str] = []
+    for p, kind, status, payer, creator, month, starts, ends, member, of in rows.all():
+        if kind != PaymentKind.SUBSCRIPTION.value or status != SUCCEEDED:
+            wrong.append(f"payment {p} ({kind}, {status}) granted month {month}")
+        elif month is None:
+            wrong.append(f"payment {p} (subscription, succeeded) granted no month")
+        elif (member, of) != (payer, creator) or ends - starts != MONTH:
+            wrong.append(f"payment {p}: month {month} is not one month of its payer's membership")
+    report.add("every succeeded subscription payment, and only those, granted one month", wrong)
+    latest = (
+        select(
+            MembershipMonthRow.membership_id.label("membership_id"),
+            func.max(MembershipMonthRow.ends_at).label("ends_at"),
+        )
+        .group_by(MembershipMonthRow.membership_id)
+        .subquery()
+    )
+    stale = await session.execute(
+        select(MembershipRow.id, MembershipRow.paid_until, latest.c.ends_at)
+        .outerjoin(latest, latest.c.membership_id == MembershipRow.id)
+        .where(latest.c.ends_at.is_(None) | (latest.c.ends_at != MembershipRow.paid_until))
+    )
+    report.add(
+        "every membership is paid until the end of its latest month",
+        [f"membership {m}: paid until {until}, last month ends {end}" for m, until, end in stale],
+    )
 
 
 async def audit_refunds(session: AsyncSession, report: LedgerReport) -> None:

@@ -129,3 +129,36 @@ class RefundRow(Base):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class MembershipRow(Base):
+    """A fan's membership of a creator: active while `paid_until` is in the future.
+
+    `paid_until` is always the end of the latest of its months (`membership_months`),
+    so it is only ever extended, by a succeeded `subscription` payment.
+    """
+
+    __tablename__ = "memberships"
+    __table_args__ = (
+        UniqueConstraint("creator_id", "member_id", name="uq_memberships_creator_member"),
+        Index("ix_memberships_member", "member_id"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    creator_id: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    member_id: Mapped[str] = mapped_column(ForeignKey("users.id"))  # an account, never a guest
+    paid_until: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class MembershipMonthRow(Base):
+    """One paid month of a membership, granted by the succeeded payment that paid it."""
+
+    __tablename__ = "membership_months"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    payment_id: Mapped[str] = mapped_column(ForeignKey("payments.id"), unique=True)
+    membership_id: Mapped[str] = mapped_column(ForeignKey("memberships.id"), index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime())

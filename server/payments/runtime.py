@@ -12,6 +12,7 @@ from server.payments.gateways import build_gateways
 from server.payments.listeners import TipListener
 from server.payments.routes import router as payments_router
 from server.payments.service import PaymentsContext
+from server.payments.subscription_routes import router as subscriptions_router
 from server.payments.sweeper import run_sweeper
 from server.providers.orange_money_sandbox_page import router as orange_sandbox_page_router
 from server.webhooks.mpesa import router as mpesa_webhook_router
@@ -45,7 +46,9 @@ def install_payments(app: FastAPI, settings: Settings, database: Database) -> Pa
     )
     app.state.payments = context
     app.state.payment_listeners = listeners
+    app.state.subscriber_listeners = context.subscriber_listeners  # chat's announce_subscriber
     app.include_router(payments_router, prefix=API_PREFIX)
+    app.include_router(subscriptions_router, prefix=API_PREFIX)  # GET /subscriptions
     app.include_router(mpesa_webhook_router, prefix=API_PREFIX)
     app.include_router(stripe_webhook_router, prefix=API_PREFIX)
     app.include_router(momo_webhook_router, prefix=API_PREFIX)

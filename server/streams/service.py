@@ -28,6 +28,7 @@ from server.contract.streams import (
 from server.db.base import new_id, utcnow
 from server.errors import Conflict, Forbidden, InvalidInput, NotFound, ProviderUnavailable
 from server.logs import get_logger
+from server.payments.memberships import is_member
 from server.payments.tickets import has_ticket
 from server.providers.mux import LiveStreamSpec
 from server.streams import lifecycle
@@ -244,6 +245,12 @@ async def _view(
         and stream.visibility == Visibility.TICKETED
         and await has_ticket(repo.session, reader_id, stream.id)
     )
+    member = (
+        not owner
+        and reader_id is not None
+        and stream.visibility == Visibility.MEMBERS
+        and await is_member(repo.session, reader_id, stream.creator_id)
+    )
     return stream_view(
         stream,
         names.get(stream.creator_id, ""),
@@ -251,6 +258,7 @@ async def _view(
         urls,
         owner=owner,
         ticket_holder=ticket_holder,
+        member=member,
     )
 
 

@@ -33,12 +33,19 @@ def stream_view(
     *,
     owner: bool,
     ticket_holder: bool = False,
+    member: bool = False,
 ) -> OwnerStream | Stream:
-    """A ticketed stream's playback goes to the owner and to those holding a ticket;
-    members-only playback stays with the owner until memberships (subscriptions) exist.
+    """A ticketed stream's playback goes to the owner and to those holding a ticket, a
+    members-only stream's to the owner and the creator's active subscribers (`member`).
     The playback URL itself is public (Mux signed playback is still to come)."""
     ticketed = stream.visibility == Visibility.TICKETED
-    open_to_reader = owner or stream.visibility == Visibility.PUBLIC or (ticketed and ticket_holder)
+    members_only = stream.visibility == Visibility.MEMBERS
+    open_to_reader = (
+        owner
+        or stream.visibility == Visibility.PUBLIC
+        or (ticketed and ticket_holder)
+        or (members_only and member)
+    )
     fields: dict[str, Any] = {
         "id": stream.id,
         "title": stream.title,
@@ -62,7 +69,6 @@ def stream_view(
             **fields,
             ingest_url=urls.ingest_url(stream),
             stream_key=stream.stream_key,
-            connection_test_url=urls.connection_test_url(stream),
         )
     return Stream(**fields)
 

@@ -31,6 +31,7 @@ from server.contract.chat import (
     Pinned,
     RoomSettings,
     StreamStatus,
+    SubscriberEvent,
     TipEvent,
     Viewers,
 )
@@ -105,6 +106,8 @@ class ChatClient:
         self.deleted = Event[Deleted]()
         self.viewers = Event[Viewers]()
         self.tip = Event[TipEvent]()
+        self.subscriber = Event[SubscriberEvent]()
+        """A month of membership paid to this creator (their own clients only)."""
         self.stream_status = Event[StreamStatus]()
         self.pinned = Event[Pinned]()
         self.room_settings = Event[RoomSettings]()
@@ -255,6 +258,7 @@ class ChatClient:
         on("deleted", Deleted, self.deleted.emit)
         on("viewers", Viewers, self.viewers.emit)
         on("tip", TipEvent, self.tip.emit)
+        on("subscriber", SubscriberEvent, self.subscriber.emit)
         on("stream_status", StreamStatus, self.stream_status.emit)
         on("pinned", Pinned, self.pinned.emit)
         on("chat_settings", RoomSettings, self.room_settings.emit)

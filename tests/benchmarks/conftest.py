@@ -6,6 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.support.databases import sqlite_database_url as database_url  # noqa: F401
+
 _figures: list[str] = []
 _LOG_LINE = re.compile(r"^(\d{4}-\d\d-\d\d|\{)")
 

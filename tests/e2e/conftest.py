@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, async_playwright
 
+from tests.support.databases import sqlite_database_url as database_url  # noqa: F401
+
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
 SHOTS = Path(os.environ.get("FLASH_SHOTS_DIR", "/tmp/shots"))
 

@@ -175,7 +175,7 @@ BAD_BODIES: list[tuple[dict[str, Any], int, str]] = [
     ({"method": "bitcoin"}, 422, "invalid_input"),
     ({"kind": "ticket", "stream_id": "s1"}, 422, "unknown_stream"),
     ({"kind": "ticket"}, 422, "stream_required"),
-    ({"kind": "subscription"}, 422, "unsupported_kind"),
+    ({"kind": "subscription"}, 422, "price_mismatch"),  # a month costs KES 300, not 100
     ({"creator_id": "nobody"}, 422, "unknown_creator"),
     ({"tip_jar": True}, 422, "invalid_input"),
     ({"message": "x" * 281}, 422, "invalid_input"),

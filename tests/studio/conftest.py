@@ -29,6 +29,7 @@ from studio.core.settings import LANGUAGE, THEME, StudioSettings
 from studio.startup import Studio, StudioOptions
 from studio.ui.appearance import Appearance
 from studio.ui.main_window import MainWindow
+from tests.support.databases import sqlite_database_url as database_url  # noqa: F401
 
 T = TypeVar("T")
 SERVER_START_MS = 90_000

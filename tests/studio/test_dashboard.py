@@ -60,3 +60,31 @@ def test_viewers_and_a_sandbox_tip_reach_the_dashboard(qtbot: QtBot, studios: St
     finish(qtbot, studios.appearance.set_language("en"))
     for fan in fans:
         finish(qtbot, fan.close())
+
+
+def test_a_new_subscriber_reaches_the_dashboard_and_the_chat(
+    qtbot: QtBot, studios: StudioRunner
+) -> None:
+    studio, stream_id = creator_with_stream(qtbot, studios)
+    dashboard = studio.shell.dashboard
+    studio.shell.open("dashboard")
+    server = fan_server(studio)
+    fan = finish(qtbot, chat.register(server, role="fan", name="Achieng"))
+    assert studio.session.user is not None
+    body = {
+        "kind": "subscription",
+        "method": "mpesa",
+        "amount": 30_000,  # KES 300: one month
+        "currency": "KES",
+        "creator_id": studio.session.user.id,
+        "stream_id": stream_id,
+        "phone": SANDBOX_PHONE,
+    }
+    headers = chat.bearer(fan["token"]) | {"Idempotency-Key": uuid.uuid4().hex}
+    with httpx.Client(base_url=server.api, timeout=15) as http:
+        http.post("/payments", json=body, headers=headers).raise_for_status()
+    qtbot.waitUntil(
+        lambda: "Achieng subscribed to you" in dashboard.toasts.texts(), timeout=WAIT_MS
+    )
+    panel = studio.shell.chat.panel
+    qtbot.waitUntil(lambda: "★ Achieng subscribed" in lines(panel), timeout=WAIT_MS)

@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+
 from server.db.migrate import upgrade
 
 POSTGRES_URL = os.environ.get("FLASH_TEST_DATABASE_URL")
@@ -84,3 +86,11 @@ def drop_templates() -> None:
 
 
 __all__ = ["backends", "drop_templates", "fresh_database"]
+
+
+@pytest.fixture
+def sqlite_database_url(tmp_path: Path) -> Iterator[str]:
+    """For tests about the studio, the fan page or a figure, not about storage: they run on
+    SQLite only, since tests/server covers every backend."""
+    with fresh_database("sqlite", tmp_path) as url:
+        yield url

@@ -8,7 +8,7 @@ from server.config import Settings
 from server.contract import API_PREFIX
 from server.db import Database
 from server.payments.gateways import Gateways
-from server.payments.listeners import TipListener
+from server.payments.listeners import SubscriberListener, TipListener
 
 
 @dataclass
@@ -17,6 +17,7 @@ class PaymentsContext:
     settings: Settings
     gateways: Gateways
     listeners: list[TipListener] = field(default_factory=list)
+    subscriber_listeners: list[SubscriberListener] = field(default_factory=list)
 
     def callback_token(self, payment_id: str) -> str:
         """Derived from the payment and the server secret: unguessable, and the same on every

@@ -1,13 +1,15 @@
 """What each kind of payment must name and match before it is stored.
 
 A tip names any creator (and optionally a stream). A ticket pays exactly the
-price of one of that creator's ticketed streams, once per payer. Subscriptions
-are not offered yet, and say so.
+price of one of that creator's ticketed streams, once per payer. A subscription
+pays one month of membership at the month's price (`contract.subscriptions`), and
+needs an account: a guest has no lasting identity to be a member with.
 """
 
 from server.auth.tokens import Principal
 from server.contract.payments import CreatePaymentRequest, PaymentKind
-from server.errors import Conflict, InvalidInput
+from server.contract.subscriptions import monthly_price
+from server.errors import Conflict, Forbidden, InvalidInput
 from server.payments.repository import PaymentsRepository
 
 
@@ -19,11 +21,29 @@ async def check_kind(
     if body.kind is PaymentKind.TICKET:
         await _check_ticket(repo, payer, body)
         return
+    if body.kind is PaymentKind.SUBSCRIPTION:
+        _check_subscription(payer, body)
+        return
     raise InvalidInput(
-        f"{body.kind.value} payments are not available yet; tips and tickets are",
+        f"{body.kind.value} payments are not available",
         code="unsupported_kind",
         details={"field": "kind"},
     )
+
+
+def _check_subscription(payer: Principal, body: CreatePaymentRequest) -> None:
+    if payer.kind != "access":
+        raise Forbidden(
+            "a membership needs an account: sign up or sign in to subscribe",
+            code="account_required",
+        )
+    price = monthly_price(body.currency)
+    if body.amount != price:
+        raise InvalidInput(
+            "the amount must be the price of one month",
+            code="price_mismatch",
+            details={"field": "amount", "price": {"amount": price, "currency": body.currency}},
+        )
 
 
 async def _check_ticket(

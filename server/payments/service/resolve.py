@@ -14,7 +14,13 @@ from server.db.base import utcnow
 from server.errors import NotFound
 from server.ledger.service import Ledger
 from server.logs import get_logger
-from server.payments.listeners import TipSucceeded, notify_tip
+from server.payments.listeners import (
+    SubscriberGained,
+    TipSucceeded,
+    notify_subscriber,
+    notify_tip,
+)
+from server.payments.memberships import grant_month
 from server.payments.models import PaymentRow
 from server.payments.posting import success_entries
 from server.payments.repository import PaymentsRepository
@@ -51,10 +57,13 @@ async def resolve_payment(
             return False
         payment = await repo.by_id(payment_id)
         assert payment is not None
+        paid_until = None  # a subscription's: its membership's new end
         if status is PaymentStatus.SUCCEEDED:
             await Ledger(session).post(*success_entries(payment))
             if payment.kind == PaymentKind.TICKET.value:
                 await repo.grant_ticket(payment)
+            elif payment.kind == PaymentKind.SUBSCRIPTION.value:
+                paid_until = (await grant_month(session, payment)).ends_at
         await repo.set_change_seq(payment_id, await repo.next_change_seq(payment.creator_id))
     log.info(
         "payment_resolved", payment_id=payment_id, payment_status=status.value, code=failure_code
@@ -70,6 +79,18 @@ async def resolve_payment(
                 currency=payment.currency,
                 payer_name=payment.payer_name,
                 message=payment.message,
+            ),
+        )
+    if paid_until is not None:
+        await notify_subscriber(
+            ctx.subscriber_listeners,
+            SubscriberGained(
+                payment_id=payment.id,
+                creator_id=payment.creator_id,
+                stream_id=payment.stream_id,
+                subscriber_id=payment.payer_id,
+                subscriber_name=payment.payer_name,
+                paid_until=paid_until,
             ),
         )
     return True

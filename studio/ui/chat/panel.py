@@ -48,7 +48,7 @@ TIMEOUT_S = 5 * 60
 
 def tip_colours(_message: ChatMessage) -> tuple[QColor, QColor] | None:
     """A warm highlight that stays readable on either theme."""
-    if _message.kind != "tip":
+    if _message.kind not in ("tip", "member"):
         return None
     dark = QApplication.palette().window().color().lightness() < 128
     return (

@@ -80,6 +80,8 @@ def message_line(message: ChatMessage) -> str:
         amount = format_money(message.amount, message.currency)
         head = fill(translate("Chat", "%1 tipped %2"), name, amount)
         return f"★ {head}" + (f" — {message.text}" if message.text else "")
+    if message.kind == "member":
+        return "★ " + translate("Chat", "%1 subscribed").replace("%1", message.author.name)
     return fill(translate("Chat", "%1: %2"), name, message.text)
 
 

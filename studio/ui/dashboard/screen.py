@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from server.contract.chat import TipEvent, Viewers
+from server.contract.chat import SubscriberEvent, TipEvent, Viewers
 from server.contract.earnings import StreamTotals
 from server.contract.streams import Stream
 from studio.core.errors import FlashError
@@ -145,6 +145,7 @@ class DashboardScreen(Screen):
             room.streams_loaded.connect(self._fill_picker),
             room.chat.viewers.connect(self._on_viewers),
             room.chat.tip.connect(self._on_tip),
+            room.chat.subscriber.connect(self._on_subscriber),
         ]
         # the room outlives its screens (tests, a closed window): stop talking to dead widgets
         self.destroyed.connect(lambda *_: [stop() for stop in stop_listening])
@@ -232,6 +233,10 @@ class DashboardScreen(Screen):
             self.recent = [tip, *self.recent][:RECENT_TIPS]
             self._show_figures()
             self._reload()
+
+    def _on_subscriber(self, event: SubscriberEvent) -> None:
+        text = fill(self.tr("%1 subscribed to you"), event.subscriber_name)
+        self.toasts.show_toast(text, self.tr("Dismiss"))
 
     def _show_figures(self) -> None:
         self.viewers_value.setText(_count(self.viewers_now))

@@ -1,4 +1,4 @@
-"""Alerts that come and go on their own: one toast per tip, never a modal box."""
+"""Alerts that come and go on their own: one toast per tip or new subscriber, never a modal box."""
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
