@@ -24,7 +24,8 @@ from server.contract.payments import (
     normalize_phone,
 )
 from server.db.base import new_id, utcnow
-from server.errors import Conflict, FlashError, InvalidInput, ProviderUnavailable
+from server.errors import Conflict, InvalidInput, ProviderUnavailable
+from server.idempotency import checked_key
 from server.payments.gateways.base import ChargeRequest, PaymentGateway
 from server.payments.models import IdempotencyKeyRow, PaymentRow
 from server.payments.repository import PaymentsRepository
@@ -69,7 +70,7 @@ async def create_payment(
     body: CreatePaymentRequest,
     accept_language: str | None,
 ) -> Answer:
-    key = checked_key(idempotency_key)
+    key = checked_key(idempotency_key, per="payment")
     request_hash = hashlib.sha256(
         json.dumps(body.model_dump(mode="json"), sort_keys=True).encode()
     ).hexdigest()
@@ -86,21 +87,6 @@ async def create_payment(
     raise Conflict(
         "this Idempotency-Key is being used by another request", code="request_in_progress"
     )
-
-
-def checked_key(key: str | None) -> str:
-    if key is None or not key.strip():
-        raise FlashError(
-            "an Idempotency-Key header is required: a unique value per payment, reused on retries",
-            code="idempotency_key_required",
-        )
-    key = key.strip()
-    if len(key) > 255 or not key.isprintable():
-        raise InvalidInput(
-            "Idempotency-Key must be at most 255 printable characters",
-            code="invalid_idempotency_key",
-        )
-    return key
 
 
 async def _record(

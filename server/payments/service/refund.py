@@ -26,6 +26,7 @@ from server.contract.payments import (
 )
 from server.db.base import new_id, utcnow
 from server.errors import Conflict, InvalidInput, NotFound, ProviderUnavailable
+from server.idempotency import checked_key
 from server.ledger.repository import LedgerRepository
 from server.ledger.service import Ledger
 from server.logs import get_logger
@@ -43,7 +44,7 @@ from server.payments.refund_posting import (
 from server.payments.refund_repository import RefundRepository
 from server.payments.repository import PaymentsRepository
 from server.payments.service.context import PaymentsContext
-from server.payments.service.create import Answer, checked_key
+from server.payments.service.create import Answer
 from server.providers.errors import ProviderRefused, ProviderUncertain, ProviderUnreachable
 
 log = get_logger("flash.payments")
@@ -70,7 +71,7 @@ async def refund_payment(
     idempotency_key: str | None,
     body: RefundRequest,
 ) -> Answer:
-    key = checked_key(idempotency_key)
+    key = checked_key(idempotency_key, per="refund")
     request_hash = hashlib.sha256(
         json.dumps({"payment_id": payment_id, **body.model_dump(mode="json")}).encode()
     ).hexdigest()

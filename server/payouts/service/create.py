@@ -22,7 +22,8 @@ from server.contract.money import format_amount
 from server.contract.payments import PhoneError, normalize_phone
 from server.contract.payouts import CreatePayoutRequest, PayoutMethod, PayoutStatus
 from server.db.base import new_id, utcnow
-from server.errors import Conflict, FlashError, Forbidden, InvalidInput, ProviderUnavailable
+from server.errors import Conflict, Forbidden, InvalidInput, ProviderUnavailable
+from server.idempotency import checked_key
 from server.ledger.accounts import creator_available
 from server.ledger.service import InsufficientBalance, Ledger
 from server.payouts.models import PayoutRow
@@ -63,7 +64,7 @@ async def create_payout(
     ctx: PayoutsContext, creator: Principal, idempotency_key: str | None, body: CreatePayoutRequest
 ) -> Answer:
     check_creator(creator)
-    key = _checked_key(idempotency_key)
+    key = checked_key(idempotency_key, per="payout")
     request_hash = hashlib.sha256(
         json.dumps(body.model_dump(mode="json"), sort_keys=True).encode()
     ).hexdigest()
@@ -80,21 +81,6 @@ async def create_payout(
     raise Conflict(
         "this Idempotency-Key is being used by another request", code="request_in_progress"
     )
-
-
-def _checked_key(key: str | None) -> str:
-    if key is None or not key.strip():
-        raise FlashError(
-            "an Idempotency-Key header is required: a unique value per payout, reused on retries",
-            code="idempotency_key_required",
-        )
-    key = key.strip()
-    if len(key) > 255 or not key.isprintable():
-        raise InvalidInput(
-            "Idempotency-Key must be at most 255 printable characters",
-            code="invalid_idempotency_key",
-        )
-    return key
 
 
 async def _record(
