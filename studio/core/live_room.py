@@ -44,6 +44,8 @@ class LiveRoom:
         self.stream_changed = Event[Stream | None]()
         """A different stream is followed now (or None: the creator has none yet)."""
         self.streams_loaded = Event[list[Stream]]()
+        self.moderator_ids: set[str] = set()
+        """The followed stream's moderators, as last read or changed: every panel reads it."""
         self._loaded = False
         self._tasks: set[asyncio.Task[Any]] = set()
         self.chat.stream_status.connect(self._on_stream_status)
@@ -123,19 +125,21 @@ class LiveRoom:
             await self.auth.authorized(
                 lambda token: self.api.add_moderator(token, stream.id, user_id)
             )
+            self.moderator_ids.add(user_id)
         else:
             await self.auth.authorized(
                 lambda token: self.api.remove_moderator(token, stream.id, user_id)
             )
+            self.moderator_ids.discard(user_id)
 
-    async def moderator_ids(self) -> set[str]:
+    async def load_moderators(self) -> None:
+        """Read the followed stream's moderators (creator only: anyone else keeps none)."""
         stream = self.stream
+        self.moderator_ids = set()
         if stream is None:
-            return set()
-        moderators = await self.auth.authorized(
-            lambda token: self.api.moderators(token, stream.id)
-        )
-        return {moderator.user_id for moderator in moderators}
+            return
+        moderators = await self.auth.authorized(lambda token: self.api.moderators(token, stream.id))
+        self.moderator_ids = {moderator.user_id for moderator in moderators}
 
     async def save_blocked_words(self, words: list[str]) -> list[str]:
         stream = self.stream

@@ -4,6 +4,7 @@ Everything arrives through the core's `LiveRoom`; this widget only listens, queu
 messages for the batched model, and turns a creator's clicks into awaited calls.
 """
 
+import contextlib
 from typing import Any
 
 from PySide6.QtCore import QPoint, Qt
@@ -64,7 +65,7 @@ class ChatPanel(Screen):
         in the Chat section (moderating a message works from its menu in both)."""
         super().__init__(parent)
         self.room: LiveRoom | None = None
-        self.moderator_ids: set[str] = set()
+        self.compact = compact
         self._status = ChatStatus(ChatState.OFFLINE)
         self._pinned: ChatMessage | None = None
         self._settings = RoomSettings(stream_id="")
@@ -219,7 +220,8 @@ class ChatPanel(Screen):
         if stream is not None and self._settings.stream_id not in ("", stream.id):
             self.feed.clear()
             self._on_pinned(Pinned(stream_id=stream.id, message=None))
-        if stream is not None and self._words_for != stream.id:
+        if stream is not None and self._words_for != stream.id and not self.compact:
+            # The full panel reads the room's private rules; the dock shows none of them.
             self._words_for = stream.id
             self._load_words()
             self._load_moderators()
@@ -371,10 +373,8 @@ class ChatPanel(Screen):
     async def _load_moderators(self) -> None:
         if self.room is None:
             return
-        try:
-            self.moderator_ids = await self.room.moderator_ids()
-        except FlashError:
-            self.moderator_ids = set()  # a moderator (not the creator) may not list them
+        with contextlib.suppress(FlashError):  # a moderator (not the creator) may not list them
+            await self.room.load_moderators()
 
     @async_slot
     async def _set_moderator(self, user_id: str, moderates: bool) -> None:
@@ -385,10 +385,6 @@ class ChatPanel(Screen):
         except FlashError as exc:
             self.show_error(refusal_text(exc))
             return
-        if moderates:
-            self.moderator_ids.add(user_id)
-        else:
-            self.moderator_ids.discard(user_id)
         self.show_error("")
 
     @async_slot
@@ -403,6 +399,10 @@ class ChatPanel(Screen):
         else:
             self.blocked_words.setText(", ".join(saved))
             self.show_error("")
+
+    @property
+    def moderator_ids(self) -> set[str]:
+        return self.room.moderator_ids if self.room is not None else set()
 
     def selected_message(self) -> ChatMessage | None:
         index = self.view.currentIndex()
