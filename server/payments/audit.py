@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.contract.money import platform_fee
 from server.contract.payments import PaymentKind, PaymentStatus
+from server.db.batches import batches_by_id
 from server.ledger.accounts import AVAILABLE_SUFFIX, CREATOR_PREFIX, PLATFORM_FEES
 from server.ledger.entries import EntryKind, Posting
 from server.ledger.models import LedgerAccountRow, LedgerEntryRow, LedgerPostingRow
@@ -34,23 +35,9 @@ async def audit_payments(session: AsyncSession, report: LedgerReport) -> None:
     mismatched: list[str] = []
     wrong_fee: list[str] = []
     succeeded = 0
-    after = ""
-    while True:
-        payments = (
-            (
-                await session.execute(
-                    select(PaymentRow)
-                    .where(PaymentRow.status == SUCCEEDED, PaymentRow.id > after)
-                    .order_by(PaymentRow.id)
-                    .limit(BATCH)
-                )
-            )
-            .scalars()
-            .all()
-        )
-        if not payments:
-            break
-        after = payments[-1].id
+    async for payments in batches_by_id(
+        session, PaymentRow, PaymentRow.id, PaymentRow.status == SUCCEEDED, size=BATCH
+    ):
         succeeded += len(payments)
         actual = await _entries_of(session, [p.id for p in payments])
         for payment in payments:

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.contract.money import format_amount
 from server.contract.payouts import PayoutStatus
+from server.db.batches import batches_by_id
 from server.ledger.accounts import creator_payout_pending, is_creator_payout_pending
 from server.ledger.entries import EntryKind, Posting
 from server.ledger.models import LedgerAccountRow, LedgerEntryRow, LedgerPostingRow
@@ -28,23 +29,7 @@ PAYOUT_KINDS = (EntryKind.PAYOUT_HOLD.value, EntryKind.PAYOUT.value, EntryKind.D
 async def audit_payouts(session: AsyncSession, report: LedgerReport) -> None:
     mismatched: list[str] = []
     count = 0
-    after = ""
-    while True:
-        payouts = (
-            (
-                await session.execute(
-                    select(PayoutRow)
-                    .where(PayoutRow.id > after)
-                    .order_by(PayoutRow.id)
-                    .limit(BATCH)
-                )
-            )
-            .scalars()
-            .all()
-        )
-        if not payouts:
-            break
-        after = payouts[-1].id
+    async for payouts in batches_by_id(session, PayoutRow, PayoutRow.id, size=BATCH):
         count += len(payouts)
         mismatched.extend(await _check_batch(session, payouts))
     report.add(f"every payout ({count}) has exactly the entries of its status", mismatched)
