@@ -87,6 +87,10 @@ class Settings(BaseSettings):
     momo_target_environment: str = "sandbox"  # or MTN's market: mtnuganda, mtnghana, ...
     momo_timeout_s: float = Field(15.0, gt=0)
     momo_sandbox_delay_s: float = Field(2.0, ge=0)  # the sandbox payer's "thinking time"
+    # Payouts by MoMo Disbursements (its own product keys; base URL and environment above).
+    momo_disbursement_subscription_key: str | None = None
+    momo_disbursement_api_user: str | None = None
+    momo_disbursement_api_key: str | None = None
 
     @field_validator("environment")
     @classmethod
@@ -140,6 +144,11 @@ class Settings(BaseSettings):
             ),
             "mtn_momo": bool(
                 self.momo_subscription_key and self.momo_api_user and self.momo_api_key
+            ),
+            "mtn_momo_payout": bool(
+                self.momo_disbursement_subscription_key
+                and self.momo_disbursement_api_user
+                and self.momo_disbursement_api_key
             ),
         }
         return {name: "live" if on else "sandbox" for name, on in live.items()}

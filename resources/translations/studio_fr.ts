@@ -614,8 +614,8 @@
         </message>
         <message>
             <location filename="../../studio/ui/earnings/screen.py" />
-            <source>Send your available KES balance to M-Pesa.</source>
-            <translation>Envoyer votre solde disponible en KES vers M-Pesa.</translation>
+            <source>Send your available balance to M-Pesa or MTN MoMo.</source>
+            <translation>Envoyer votre solde disponible vers M-Pesa ou MTN MoMo.</translation>
         </message>
         <message>
             <location filename="../../studio/ui/earnings/names.py" line="10" />
@@ -2085,6 +2085,76 @@
     </context>
     <context>
         <name>Withdraw</name>
+        <message>
+            <location filename="../../studio/ui/earnings/withdraw.py" />
+            <source>Send to</source>
+            <translation>Envoyer vers</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/earnings/withdraw.py" />
+            <source>Withdraw to MTN MoMo</source>
+            <translation>Retirer vers MTN MoMo</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/earnings/withdraw.py" />
+            <source>At least %1.</source>
+            <translation>Au moins %1.</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/earnings/withdraw.py" />
+            <source>MTN MoMo phone number</source>
+            <translation>Numéro de téléphone MTN MoMo</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/earnings/withdraw.py" />
+            <source>The amount leaves your available balance now. If MTN MoMo refuses the payout, it comes back.</source>
+            <translation>Le montant quitte votre solde disponible dès maintenant. Si MTN MoMo refuse le retrait, il y revient.</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/earnings/withdraw.py" />
+            <source>Asking MTN MoMo to send %1 to %2.</source>
+            <translation>Nous demandons à MTN MoMo d'envoyer %1 au %2.</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/earnings/withdraw.py" />
+            <source>Send %1 to the MTN MoMo number %2?</source>
+            <translation>Envoyer %1 au numéro MTN MoMo %2 ?</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/earnings/withdraw.py" />
+            <source>MTN MoMo sent %1 to %2.</source>
+            <translation>MTN MoMo a envoyé %1 au %2.</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/earnings/withdraw.py" />
+            <source>Waiting for MTN MoMo to send %1 to %2. The amount is held until it does.</source>
+            <translation>En attente de l'envoi de %1 au %2 par MTN MoMo. Le montant reste réservé d'ici là.</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/earnings/withdraw.py" />
+            <source>This number has no MTN MoMo account.</source>
+            <translation>Ce numéro n'a pas de compte MTN MoMo.</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/earnings/withdraw.py" />
+            <source>Payouts are paused by MTN MoMo for now; try again later.</source>
+            <translation>MTN MoMo a suspendu les retraits pour le moment : réessayez plus tard.</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/earnings/withdraw.py" />
+            <source>MTN MoMo declined the payout.</source>
+            <translation>MTN MoMo a refusé le retrait.</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/earnings/withdraw.py" />
+            <source>MTN MoMo refused the payout request.</source>
+            <translation>MTN MoMo a refusé la demande de retrait.</translation>
+        </message>
+        <message>
+            <location filename="../../studio/ui/earnings/withdraw.py" />
+            <source>MTN MoMo could not be reached, so nothing was sent.</source>
+            <translation>MTN MoMo était injoignable : rien n'a été envoyé.</translation>
+        </message>
         <message>
             <location filename="../../studio/ui/earnings/withdraw.py" />
             <source>Your balance was not touched.</source>

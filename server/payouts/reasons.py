@@ -28,6 +28,21 @@ FAILURE_MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
-def payout_failure_message(code: str, language: str) -> str:
-    messages = FAILURE_MESSAGES.get(code, FAILURE_MESSAGES["provider_declined"])
+# Where a method needs other words than M-Pesa's, by payout method.
+METHOD_FAILURE_MESSAGES: dict[str, dict[str, dict[str, str]]] = {
+    "mtn_momo": {
+        "recipient_unregistered": {
+            "en": "This number has no MTN MoMo account to receive the payout. "
+            "Your balance was not touched.",
+            "fr": "Ce numéro n'a pas de compte MTN MoMo pour recevoir le retrait. "
+            "Votre solde est intact.",
+        },
+    },
+}
+
+
+def payout_failure_message(code: str, language: str, method: str = "mpesa") -> str:
+    messages = METHOD_FAILURE_MESSAGES.get(method, {}).get(code) or FAILURE_MESSAGES.get(
+        code, FAILURE_MESSAGES["provider_declined"]
+    )
     return messages.get(language, messages["en"])

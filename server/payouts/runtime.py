@@ -13,6 +13,7 @@ from server.payouts.rails import build_rails
 from server.payouts.routes import router as payouts_router
 from server.payouts.service import PayoutsContext, expire_unsent, query_stale
 from server.webhooks.mpesa_b2c import router as mpesa_b2c_webhook_router
+from server.webhooks.mtn_momo_payout import router as momo_payout_webhook_router
 
 log = get_logger("flash.payouts")
 
@@ -55,4 +56,5 @@ def install_payouts(app: FastAPI, settings: Settings, database: Database) -> Pay
     app.state.payouts = context
     app.include_router(payouts_router, prefix=API_PREFIX)
     app.include_router(mpesa_b2c_webhook_router, prefix=API_PREFIX)
+    app.include_router(momo_payout_webhook_router, prefix=API_PREFIX)
     return PayoutsRuntime(context)

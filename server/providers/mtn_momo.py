@@ -188,7 +188,7 @@ class MomoCollections(MomoProductClient):
             # The reference makes a retry safe: MoMo answers it 409 if this one got through.
             raise ProviderUnreachable(f"MoMo answered HTTP {response.status_code}")
         if response.status_code >= 400:
-            raise ProviderRefused(*_error(response))
+            raise ProviderRefused(*error_of(response))
         raise ProviderUncertain(
             f"MoMo answered the request to pay with HTTP {response.status_code}"
         )
@@ -198,7 +198,7 @@ class MomoCollections(MomoProductClient):
         if response.status_code >= 500:
             raise ProviderUnreachable(f"MoMo answered HTTP {response.status_code}")
         if response.status_code >= 400:
-            raise ProviderRefused(*_error(response))
+            raise ProviderRefused(*error_of(response))
         data = json_object(response, MOMO.provider)
         status = data.get("status")
         if not isinstance(status, str) or not status:
@@ -222,7 +222,8 @@ def parse_status(data: dict[str, Any]) -> RequestToPayStatus:
     )
 
 
-def _error(response: httpx.Response) -> tuple[str, str]:
+def error_of(response: httpx.Response) -> tuple[str, str]:
+    """MoMo's `{"code", "message"}` error, or the HTTP status when it sent none."""
     try:
         data = json_object(response, MOMO.provider)
     except ProviderUnreachable:

@@ -1,9 +1,12 @@
 """Withdrawing earnings to mobile money, for the Earnings screen (no widgets here).
 
-A withdrawal is one confirmed request with its own Idempotency-Key: a retry after
-"M-Pesa can't be reached" sends the same key and body, so the server never pays
-it twice. The outcome comes later (the provider answers the server, not us), so
-`outcome` polls the payout until it leaves `pending`.
+A balance is withdrawn by the methods that pay its currency (`methods_for`): KES by
+M-Pesa, the MTN markets' currencies by MTN MoMo (which of them a server pays depends
+on its MoMo market; it refuses the others with a clear message). A withdrawal is one
+confirmed request with its own Idempotency-Key: a retry after "can't be reached"
+sends the same key and body, so the server never pays it twice. The outcome comes
+later (the provider answers the server, not us), so `outcome` polls the payout until
+it leaves `pending`.
 """
 
 import asyncio
@@ -14,6 +17,7 @@ from functools import partial
 
 from pydantic import ValidationError
 
+from server.contract.money import minimum_amount
 from server.contract.payouts import CreatePayoutRequest, Payout, PayoutMethod, PayoutStatus
 from studio.core.api_client import ApiClient
 from studio.core.errors import invalid_input_from
@@ -25,6 +29,32 @@ OUTCOME_WAIT_S = 180.0
 """Daraja answers B2C in seconds; past this the payout shows as pending, still held."""
 
 _AMOUNT = re.compile(r"^(\d+)(?:\.(\d*))?$")
+
+# The currencies each payout method pays, in the order the studio offers the methods.
+PAYOUT_CURRENCIES: dict[PayoutMethod, frozenset[str]] = {
+    PayoutMethod.MPESA: frozenset({"KES"}),
+    PayoutMethod.MTN_MOMO: frozenset({"UGX", "GHS", "XAF", "XOF", "RWF"}),
+}
+MPESA_MINIMUM = 1_000  # KES 10, the smallest M-Pesa payout
+# An example number per currency, for the phone field's placeholder.
+EXAMPLE_PHONES: dict[str, str] = {
+    "KES": "+254712345678",
+    "UGX": "+256772123456",
+    "GHS": "+233241234567",
+    "XAF": "+237671234567",
+    "XOF": "+2250501234567",
+    "RWF": "+250781234567",
+}
+
+
+def methods_for(currency: str) -> list[PayoutMethod]:
+    """The payout methods that pay `currency`; none for a currency nobody pays out."""
+    return [method for method, paid in PAYOUT_CURRENCIES.items() if currency in paid]
+
+
+def minimum_payout(currency: str) -> int:
+    """The smallest withdrawal in `currency`, in minor units."""
+    return MPESA_MINIMUM if currency == "KES" else minimum_amount(currency)
 
 
 def parse_amount(text: str, currency: str, decimal_mark: str = ".") -> int:
@@ -49,12 +79,12 @@ def new_withdrawal_key() -> str:
     return f"studio-payout-{uuid.uuid4().hex}"
 
 
-def payout_request(amount: int, currency: str, phone: str) -> CreatePayoutRequest:
+def payout_request(
+    amount: int, currency: str, phone: str, method: PayoutMethod = PayoutMethod.MPESA
+) -> CreatePayoutRequest:
     """The request as the contract checks it, so the studio refuses what the server would."""
     try:
-        return CreatePayoutRequest(
-            amount=amount, currency=currency, method=PayoutMethod.MPESA, phone=phone
-        )
+        return CreatePayoutRequest(amount=amount, currency=currency, method=method, phone=phone)
     except ValidationError as exc:
         raise invalid_input_from(exc) from None
 

@@ -209,6 +209,7 @@ def test_health_openapi_and_metrics(live_server: LiveServer) -> None:
         "mpesa_b2c",
         "orange_money",
         "mtn_momo",
+        "mtn_momo_payout",
     }
     assert "/api/v1/auth/register" in openapi["paths"]
     assert "flash_http_requests_total" in metrics

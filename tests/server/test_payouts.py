@@ -362,15 +362,19 @@ def test_a_payout_that_never_left_is_released_after_a_while(
     assert_ledger_ok(settings)
 
 
-def test_only_creators_withdraw_and_only_by_m_pesa_for_now(
+def test_only_creators_withdraw_and_only_where_a_rail_pays(
     settings: Settings, daraja: FakeDaraja
 ) -> None:
     with funded(settings, daraja) as (_server, client, _creator_id, creator):
         _, fan = register(client, role="fan")
         assert withdraw(client, fan, 20_000).status_code == 403
         assert client.get("/payouts", headers=bearer(fan)).status_code == 403
-        momo = withdraw(client, creator, 20_000, method="mtn_momo")
-        assert momo.status_code == 422 and momo.json()["error"]["code"] == "method_unavailable"
+        orange = withdraw(client, creator, 20_000, method="orange_money")
+        assert orange.status_code == 422
+        assert orange.json()["error"]["code"] == "method_unavailable"
+        assert "no public API" in orange.json()["error"]["message"]
+        momo = withdraw(client, creator, 20_000, method="mtn_momo")  # MoMo pays no KES
+        assert momo.status_code == 422 and momo.json()["error"]["code"] == "currency_unsupported"
         cents = withdraw(client, creator, 20_050)
         assert cents.status_code == 422 and cents.json()["error"]["details"]["field"] == "amount"
         phone = withdraw(client, creator, 20_000, phone="+233201234567")

@@ -8,6 +8,12 @@ the headers and body, 202 without a body, 409 `RESOURCE_ALREADY_EXIST` for an
 callback, a PUT of the status body to the request's `X-Callback-Url`. Tests
 choose per phone number what the payer does and what happens to the callback
 (sent, dropped, duplicated or held back), and can make MoMo fail with 5xx.
+
+Disbursements too, with their own API user, key and subscription key (MTN issues
+them per product, and a collection token is no disbursement token):
+`POST /disbursement/token/`, `POST /disbursement/v1_0/transfer` (the same checks,
+`payee` instead of `payer`, 202 / 409) and `GET /disbursement/v1_0/transfer/{id}`;
+the per-number behaviours and callback modes apply to transfers as well.
 """
 
 import asyncio
@@ -27,6 +33,14 @@ from starlette.routing import Route
 API_USER = "3f1c6a52-6a0e-4f43-9b5b-1d7f1e1f0a11"
 API_KEY = "fake-momo-api-key-0123456789"
 SUBSCRIPTION_KEY = "fake-momo-subscription-key"
+DISBURSEMENT_API_USER = "8d2b0c4e-1f3a-4b6c-9d8e-7a6b5c4d3e2f"
+DISBURSEMENT_API_KEY = "fake-momo-disbursement-api-key-987654"
+DISBURSEMENT_SUBSCRIPTION_KEY = "fake-momo-disbursement-subscription-key"
+CREDENTIALS = {
+    "collection": (API_USER, API_KEY, SUBSCRIPTION_KEY),
+    "disbursement": (DISBURSEMENT_API_USER, DISBURSEMENT_API_KEY, DISBURSEMENT_SUBSCRIPTION_KEY),
+}
+PARTY = {"collection": "payer", "disbursement": "payee"}
 
 CallbackMode = Literal["send", "drop", "twice", "hold"]
 
@@ -54,7 +68,8 @@ class Request2Pay:
 
     @property
     def msisdn(self) -> str:
-        return str(self.body["payer"]["partyId"])
+        party = self.body.get("payer") or self.body["payee"]
+        return str(party["partyId"])
 
 
 @dataclass
@@ -64,15 +79,20 @@ class FakeMomo:
     behaviours: dict[str, Behaviour] = field(default_factory=dict)
     requests: dict[str, Request2Pay] = field(default_factory=dict)
     attempted_references: list[str] = field(default_factory=list)  # every X-Reference-Id sent
+    transfers: dict[str, Request2Pay] = field(default_factory=dict)  # disbursements
     tokens: set[str] = field(default_factory=set)
     token_requests: int = 0
+    disbursement_tokens: set[str] = field(default_factory=set)
+    disbursement_token_requests: int = 0
+    transfer_status_queries: int = 0
+    transfers_down: bool = False  # 503 to transfers only (a token is still given)
     duplicates: int = 0  # requests to pay answered 409
     status_queries: int = 0
     down: bool = False  # 503 to everything, before doing anything
     requests_down: bool = False  # 503 to requests to pay only (a token is still given)
-    slow_answers: int = 0  # this many requests to pay are created, then answered only late
+    slow_answers: int = 0  # this many requests to pay or transfers are created, then answered late
     slow_answer_s: float = 1.0
-    fail_after_create: bool = False  # create the request to pay, then answer 500
+    fail_after_create: bool = False  # create the request to pay (or transfer), then answer 500
     callback_delay_s: float = 0.05
     url: str = ""
     errors: list[str] = field(default_factory=list)
@@ -84,6 +104,13 @@ class FakeMomo:
                 Route("/collection/v1_0/requesttopay", self._request_to_pay, methods=["POST"]),
                 Route(
                     "/collection/v1_0/requesttopay/{reference_id}", self._status, methods=["GET"]
+                ),
+                Route("/disbursement/token/", self._token, methods=["POST"]),
+                Route("/disbursement/v1_0/transfer", self._transfer, methods=["POST"]),
+                Route(
+                    "/disbursement/v1_0/transfer/{reference_id}",
+                    self._transfer_status,
+                    methods=["GET"],
                 ),
             ]
         )
@@ -99,19 +126,25 @@ class FakeMomo:
         assert len(found) == 1, f"{len(found)} requests to pay for {msisdn}"
         return found[0]
 
+    def transfer_to(self, msisdn: str) -> Request2Pay:
+        found = [t for t in self.transfers.values() if t.msisdn == msisdn]
+        assert len(found) == 1, f"{len(found)} transfers to {msisdn}"
+        return found[0]
+
     def complete(self, reference_id: str) -> None:
         """The payer answers now: the status gives the result, and the callback goes unless held."""
-        request = self.requests[reference_id]
+        request = self.requests.get(reference_id) or self.transfers[reference_id]
         request.completed = True
         self._schedule_callbacks(request)
 
     def deliver_held_callback(self, reference_id: str) -> None:
         assert self.loop is not None
-        request = self.requests[reference_id]
+        request = self.requests.get(reference_id) or self.transfers[reference_id]
         asyncio.run_coroutine_threadsafe(self._put_callback(request), self.loop).result(10)
 
     def expire_tokens(self) -> None:
         self.tokens.clear()
+        self.disbursement_tokens.clear()
 
     # --- the HTTP app -----------------------------------------------------------------
 
@@ -119,34 +152,47 @@ class FakeMomo:
         self.loop = asyncio.get_running_loop()
         if self.down:
             return _error(503, "SERVICE_UNAVAILABLE", "Service unavailable")
-        if request.headers.get("ocp-apim-subscription-key") != SUBSCRIPTION_KEY:
+        product = _product(request)
+        api_user, api_key, subscription_key = CREDENTIALS[product]
+        if request.headers.get("ocp-apim-subscription-key") != subscription_key:
             return _subscription_refused()
-        expected = base64.b64encode(f"{API_USER}:{API_KEY}".encode()).decode()
+        expected = base64.b64encode(f"{api_user}:{api_key}".encode()).decode()
         if request.headers.get("authorization") != f"Basic {expected}":
             return JSONResponse({"error": "login_failed"}, status_code=401)
-        self.token_requests += 1
         token = secrets.token_urlsafe(24)
-        self.tokens.add(token)
+        if product == "disbursement":
+            self.disbursement_token_requests += 1
+            self.disbursement_tokens.add(token)
+        else:
+            self.token_requests += 1
+            self.tokens.add(token)
         return JSONResponse(
             {"access_token": token, "token_type": "access_token", "expires_in": 3600}
         )
 
     async def _request_to_pay(self, request: Request) -> Response:
-        answer = await self._handle_request_to_pay(request)
+        return await self._create(request, "collection")
+
+    async def _transfer(self, request: Request) -> Response:
+        return await self._create(request, "disbursement")
+
+    async def _create(self, request: Request, product: str) -> Response:
+        answer = await self._handle_create(request, product)
         if self.slow_answers > 0:
             self.slow_answers -= 1
             await asyncio.sleep(self.slow_answer_s)  # done, but a client timeout loses the answer
         return answer
 
-    async def _handle_request_to_pay(self, request: Request) -> Response:
+    async def _handle_create(self, request: Request, product: str) -> Response:
         self.loop = asyncio.get_running_loop()
         reference = request.headers.get("x-reference-id", "")
         self.attempted_references.append(reference)
         refused = self._refuse(request)
         if refused is not None:
             return refused
-        if self.requests_down:
+        if self.requests_down if product == "collection" else self.transfers_down:
             return _error(503, "SERVICE_UNAVAILABLE", "Service unavailable")
+        created_ones = self.requests if product == "collection" else self.transfers
         if not _is_uuid4(reference):
             self.errors.append(f"X-Reference-Id {reference!r} is not a UUID v4")
             return _error(400, "INVALID_REFERENCE_ID", "X-Reference-Id must be a UUID v4")
@@ -154,7 +200,7 @@ class FakeMomo:
             body = await request.json()
         except ValueError:
             body = None
-        problem = _body_problem(body, self.currency)
+        problem = _body_problem(body, self.currency, PARTY[product])
         callback_url = request.headers.get("x-callback-url", "")
         if problem is None and not callback_url.startswith(("http://", "https://")):
             problem = "X-Callback-Url is missing"
@@ -162,14 +208,14 @@ class FakeMomo:
             self.errors.append(problem)
             return _error(400, "BAD_REQUEST", problem)
         assert isinstance(body, dict)
-        if reference in self.requests:
+        if reference in created_ones:
             self.duplicates += 1
             return _error(
                 409,
                 "RESOURCE_ALREADY_EXIST",
                 "Duplicated reference id. Creation of resource failed.",
             )
-        msisdn = str(body["payer"]["partyId"])
+        msisdn = str(body[PARTY[product]]["partyId"])
         created = Request2Pay(
             reference_id=reference,
             body=body,
@@ -178,7 +224,7 @@ class FakeMomo:
             behaviour=self.behaviours.get(msisdn, Behaviour()),
             financial_transaction_id=str(secrets.randbelow(10**9)),
         )
-        self.requests[reference] = created
+        created_ones[reference] = created
         if created.behaviour.answers:
             self.complete(reference)
         if self.fail_after_create:
@@ -195,13 +241,25 @@ class FakeMomo:
             return _error(404, "RESOURCE_NOT_FOUND", "Requested resource was not found.")
         return JSONResponse(status_body(found))
 
+    async def _transfer_status(self, request: Request) -> Response:
+        refused = self._refuse(request)
+        if refused is not None:
+            return refused
+        self.transfer_status_queries += 1
+        found = self.transfers.get(request.path_params["reference_id"])
+        if found is None:
+            return _error(404, "RESOURCE_NOT_FOUND", "Requested resource was not found.")
+        return JSONResponse(status_body(found))
+
     def _refuse(self, request: Request) -> Response | None:
         if self.down:
             return _error(503, "SERVICE_UNAVAILABLE", "Service unavailable")
-        if request.headers.get("ocp-apim-subscription-key") != SUBSCRIPTION_KEY:
+        product = _product(request)
+        if request.headers.get("ocp-apim-subscription-key") != CREDENTIALS[product][2]:
             return _subscription_refused()
+        tokens = self.disbursement_tokens if product == "disbursement" else self.tokens
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
-        if scheme != "Bearer" or token not in self.tokens:
+        if scheme != "Bearer" or token not in tokens:
             return JSONResponse(
                 {"statusCode": 401, "message": "Access denied due to invalid access token."},
                 status_code=401,
@@ -241,11 +299,12 @@ def status_body(request: Request2Pay) -> dict[str, Any]:
     """The status answer (and the callback body): the request, its status, and why it failed."""
     body = request.body
     status = request.behaviour.status if request.completed else "PENDING"
+    party = "payer" if "payer" in body else "payee"
     answer: dict[str, Any] = {
         "amount": body["amount"],
         "currency": body["currency"],
         "externalId": body["externalId"],
-        "payer": body["payer"],
+        party: body[party],
         "payerMessage": body.get("payerMessage", ""),
         "payeeNote": body.get("payeeNote", ""),
         "status": status,
@@ -257,7 +316,11 @@ def status_body(request: Request2Pay) -> dict[str, Any]:
     return answer
 
 
-def _body_problem(body: Any, currency: str) -> str | None:
+def _product(request: Request) -> str:
+    return "disbursement" if request.url.path.startswith("/disbursement/") else "collection"
+
+
+def _body_problem(body: Any, currency: str, party_key: str = "payer") -> str | None:
     if not isinstance(body, dict):
         return "the body is not a JSON object"
     amount = body.get("amount")
@@ -267,11 +330,11 @@ def _body_problem(body: Any, currency: str) -> str | None:
         return f"currency {body.get('currency')!r} is not {currency}"
     if not isinstance(body.get("externalId"), str) or not body["externalId"]:
         return "externalId is missing"
-    payer = body.get("payer")
-    if not isinstance(payer, dict) or payer.get("partyIdType") != "MSISDN":
-        return "payer.partyIdType is not MSISDN"
-    if not re.fullmatch(r"\d{9,15}", str(payer.get("partyId"))):
-        return "payer.partyId is not an MSISDN without '+'"
+    party = body.get(party_key)
+    if not isinstance(party, dict) or party.get("partyIdType") != "MSISDN":
+        return f"{party_key}.partyIdType is not MSISDN"
+    if not re.fullmatch(r"\d{9,15}", str(party.get("partyId"))):
+        return f"{party_key}.partyId is not an MSISDN without '+'"
     for name in ("payerMessage", "payeeNote"):
         if not isinstance(body.get(name), str) or len(body[name]) > 160:
             return f"{name} is missing or too long"

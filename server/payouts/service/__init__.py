@@ -6,6 +6,7 @@ from server.payouts.service.create import Answer, create_payout
 from server.payouts.service.read import list_payouts, read_payout
 from server.payouts.service.resolve import (
     expire_unsent,
+    handle_confirmed_callback,
     handle_result,
     handle_status,
     query_stale,
@@ -17,6 +18,7 @@ __all__ = [
     "PayoutsContext",
     "create_payout",
     "expire_unsent",
+    "handle_confirmed_callback",
     "handle_result",
     "handle_status",
     "list_payouts",

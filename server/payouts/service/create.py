@@ -181,7 +181,8 @@ async def _send_again(ctx: PayoutsContext, payout_id: str) -> Answer:
             code="request_in_progress",
         )
     if payout.push_state == "uncertain" and payout.status == PayoutStatus.PENDING.value:
-        raise _unavailable(payout.id, sent=True)
+        rail = ctx.rails.for_method(PayoutMethod(payout.method))
+        raise _unavailable(rail.name, payout.id, sent=True)
     return await _answer(ctx, payout.id)
 
 
@@ -191,6 +192,7 @@ async def _send(ctx: PayoutsContext, payout: PayoutRow) -> Answer:
     request = PayoutRequest(
         payout_id=payout.id,
         amount=payout.amount,
+        currency=payout.currency,
         phone=payout.phone,
         result_url=ctx.result_url(rail.provider, payout.id),
         timeout_url=ctx.timeout_url(rail.provider, payout.id),
@@ -199,7 +201,7 @@ async def _send(ctx: PayoutsContext, payout: PayoutRow) -> Answer:
         accepted = await rail.send(request)
     except ProviderUnreachable:
         await _set_push_state(ctx, payout.id, "not_sent")
-        raise _unavailable(payout.id, sent=False) from None
+        raise _unavailable(rail.name, payout.id, sent=False) from None
     except ProviderRefused as exc:
         await _set_push_state(ctx, payout.id, "refused")
         await resolve_payout(
@@ -208,7 +210,7 @@ async def _send(ctx: PayoutsContext, payout: PayoutRow) -> Answer:
         return await _answer(ctx, payout.id)
     except ProviderUncertain:
         await _set_push_state(ctx, payout.id, "uncertain")
-        raise _unavailable(payout.id, sent=True) from None
+        raise _unavailable(rail.name, payout.id, sent=True) from None
     except BaseException:
         # Timeout, dropped connection, cancellation: it may have reached the provider.
         await asyncio.shield(_set_push_state(ctx, payout.id, "uncertain"))
@@ -233,15 +235,16 @@ async def _set_push_state(ctx: PayoutsContext, payout_id: str, state: str) -> No
         await PayoutsRepository(session).set_push_state(payout_id, state, utcnow())
 
 
-def _unavailable(payout_id: str, *, sent: bool) -> ProviderUnavailable:
+def _unavailable(provider: str, payout_id: str, *, sent: bool) -> ProviderUnavailable:
+    """`provider` as messages name it: "M-Pesa", "MTN MoMo"."""
     if sent:
         message = (
-            "M-Pesa did not answer our payout request; the amount stays held until M-Pesa "
-            "confirms, so do not withdraw it again: check this payout in a moment"
+            f"{provider} did not answer our payout request; the amount stays held until "
+            f"{provider} confirms, so do not withdraw it again: check this payout in a moment"
         )
     else:
         message = (
-            "M-Pesa cannot be reached right now; the payout is saved and the amount held: "
+            f"{provider} cannot be reached right now; the payout is saved and the amount held: "
             "retry with the same Idempotency-Key"
         )
     return ProviderUnavailable(message, details={"payout_id": payout_id})

@@ -13,7 +13,7 @@ def to_contract(payout: PayoutRow) -> Payout:
     if payout.failure_code is not None:
         failure = FailureReason(
             code=payout.failure_code,
-            message=payout_failure_message(payout.failure_code, payout.language),
+            message=payout_failure_message(payout.failure_code, payout.language, payout.method),
         )
     return Payout(
         id=payout.id,

@@ -1,8 +1,10 @@
 """How a pending payout ends: exactly once, on the provider's word or when it surely never left.
 
-A result callback is believed only under the rule in `server/providers/mpesa_b2c.py`
+An M-Pesa result callback is believed only under the rule in `server/providers/mpesa_b2c.py`
 (the payout's own unguessable URL, our OriginatorConversationID, Daraja's
-ConversationID, and for a success the amount we sent and a TransactionID).
+ConversationID, and for a success the amount we sent and a TransactionID). A MoMo
+callback is never believed at all: on the payout's own URL it only makes us ask MoMo,
+and MoMo's answer (`MomoPayoutRail.read`) is what is applied.
 The ending is a conditional UPDATE; the ledger entry that pays or releases the
 held amount goes in the same transaction.
 """
@@ -16,7 +18,9 @@ from server.errors import FlashError, NotFound
 from server.ledger.entries import LedgerInvariantError
 from server.ledger.service import Ledger
 from server.logs import get_logger
+from server.payouts.models import PayoutRow
 from server.payouts.posting import hold_key, paid_entries, release_key
+from server.payouts.rails import MpesaPayoutRail, OutcomeMismatch, PayoutOutcome, PayoutRail
 from server.payouts.repository import PayoutsRepository
 from server.payouts.service.context import PayoutsContext, token_hash
 from server.providers.errors import ProviderError
@@ -96,7 +100,7 @@ async def handle_result(ctx: PayoutsContext, provider: str, token: str, body: An
         raise ResultMismatch("this result names another request than this payout's")
     if known is None and payout.push_state not in ("sending", "uncertain"):
         raise ResultMismatch("this payout's request never reached the provider")
-    rail = ctx.rails.for_method(PayoutMethod(payout.method))
+    rail = _mpesa_rail(ctx, payout)
     if result.result_code == 0:
         if result.transaction_id is None or not rail.amount_matches(payout.amount, result.amount):
             log.warning("payout_result_amount_mismatch", payout_id=payout.id)
@@ -133,7 +137,7 @@ async def handle_status(ctx: PayoutsContext, provider: str, token: str, body: An
     status = read_status(body)
     if status is None:
         raise FlashError("the callback is not a transaction status result", code="malformed_result")
-    rail = ctx.rails.for_method(PayoutMethod(payout.method))
+    rail = _mpesa_rail(ctx, payout)
     conversation = payout.conversation_id or status.conversation_id
     if (
         status.result_code != 0
@@ -176,14 +180,75 @@ async def query_stale(ctx: PayoutsContext) -> int:
     for payout in due:
         rail = ctx.rails.for_method(PayoutMethod(payout.method))
         try:
-            await rail.query_status(
-                payout.id,
+            outcome = await rail.query_status(
+                payout,
                 ctx.status_url(rail.provider, payout.id),
                 ctx.timeout_url(rail.provider, payout.id),
             )
         except ProviderError as exc:
             log.info("payout_status_query_failed", payout_id=payout.id, error=type(exc).__name__)
+            continue
+        except OutcomeMismatch:
+            log.warning("payout_status_mismatch", payout_id=payout.id)
+            continue
+        if outcome is not None:
+            await apply_outcome(ctx, payout.id, outcome)
     return len(due)
+
+
+async def handle_confirmed_callback(
+    ctx: PayoutsContext, provider: str, token: str, body: Any
+) -> None:
+    """A callback from a provider that signs nothing and answers status queries at once
+    (MoMo): on the payout's own URL it makes us ask the provider, whose answer is applied.
+    A status that is not final changes nothing, whatever the callback claimed."""
+    async with ctx.database.session() as session:
+        payout = await PayoutsRepository(session).by_callback_token_hash(token_hash(token))
+    if payout is None or payout.provider != provider:
+        raise NotFound("there is no payout for this callback")
+    if payout.status != PayoutStatus.PENDING.value:
+        return  # a duplicate: the payout has ended already
+    if not isinstance(body, dict):
+        raise FlashError("the callback is not a transfer status", code="malformed_result")
+    claimed = body.get("externalId")
+    if claimed is not None and claimed != payout.id:
+        log.warning("payout_result_mismatch", payout_id=payout.id)
+        raise ResultMismatch("this callback names another payout")
+    rail = ctx.rails.for_method(PayoutMethod(payout.method))
+    url = ctx.result_url(rail.provider, payout.id)
+    try:
+        outcome = await rail.query_status(payout, url, url)
+    except OutcomeMismatch:
+        log.warning("payout_status_mismatch", payout_id=payout.id)
+        raise ResultMismatch("the provider's answer is not this payout's") from None
+    except ProviderError as exc:
+        # Nothing is believed without the provider's word: the sweeper asks again later.
+        log.info("payout_status_query_failed", payout_id=payout.id, error=type(exc).__name__)
+        return
+    if outcome is None:
+        log.info("payout_status_not_final", payout_id=payout.id)
+        return
+    await apply_outcome(ctx, payout.id, outcome)
+
+
+async def apply_outcome(ctx: PayoutsContext, payout_id: str, outcome: PayoutOutcome) -> bool:
+    return await resolve_payout(
+        ctx,
+        payout_id,
+        outcome.status,
+        outcome.failure_code,
+        outcome.provider_result,
+        conversation_id=outcome.conversation_id,
+        transaction_id=outcome.transaction_id,
+    )
+
+
+def _mpesa_rail(ctx: PayoutsContext, payout: PayoutRow) -> MpesaPayoutRail:
+    """Daraja's result shapes are read by the M-Pesa rail only."""
+    rail: PayoutRail = ctx.rails.for_method(PayoutMethod(payout.method))
+    if not isinstance(rail, MpesaPayoutRail):
+        raise ResultMismatch("this payout is not paid by M-Pesa")
+    return rail
 
 
 async def check_timeout_notice(ctx: PayoutsContext, provider: str, token: str) -> None:

@@ -2,8 +2,9 @@
 
 It only listens to `EarningsFeed` (core) and reads the cache through the
 transactions model; every disk and network call is awaited, never waited for.
-"Withdraw" opens `WithdrawDialog` on the KES balance (M-Pesa payouts, through
-`PayoutDesk` in core); it is enabled once there is enough available to withdraw.
+"Withdraw" opens `WithdrawDialog` on the first balance a payout method pays (KES by
+M-Pesa, the MTN markets' currencies by MTN MoMo; through `PayoutDesk` in core); it is
+enabled once there is enough available to withdraw.
 The search box filters the cached rows as the creator types (once they pause),
 so it works offline too; "Export CSV…" saves exactly the rows the list matches.
 """
@@ -34,7 +35,7 @@ from PySide6.QtWidgets import (
 from studio.core.earnings_cache import TransactionFilter
 from studio.core.earnings_sync import EarningsFeed, FeedState, FeedStatus
 from studio.core.money_format import currency_label
-from studio.core.payouts import PayoutDesk
+from studio.core.payouts import PayoutDesk, methods_for, minimum_payout
 from studio.ui.banner import Banner
 from studio.ui.earnings.export import ExportControl
 from studio.ui.earnings.names import STATUSES, codes_named, status_name
@@ -57,8 +58,6 @@ log = logging.getLogger("studio")
 SYNC_EVERY_MS = 120_000
 """While the screen is open: two small requests when nothing changed, cheap on a metered link."""
 JUST_NOW = timedelta(seconds=60)
-PAYOUT_CURRENCY = "KES"  # M-Pesa is the only payout method so far
-MIN_PAYOUT = 1_000  # KES 10, the smallest M-Pesa payout
 SEARCH_PAUSE_MS = 250
 """Search once typing pauses: one query per word, not one per key."""
 COLUMN_WIDTHS = {
@@ -195,10 +194,11 @@ class EarningsScreen(Screen):
         self._show_withdraw()
 
     def open_withdraw(self) -> None:
-        available = self._withdrawable()
-        if self.payouts is None or available < MIN_PAYOUT:
+        balance = self._payout_balance()
+        if self.payouts is None or balance is None:
             return
-        dialog = WithdrawDialog(self.payouts, available, PAYOUT_CURRENCY, self)
+        currency, available = balance
+        dialog = WithdrawDialog(self.payouts, available, currency, self)
         dialog.payout_changed.connect(self.sync_now)
         dialog.finished.connect(dialog.deleteLater)
         self.withdraw_dialog = dialog
@@ -217,7 +217,7 @@ class EarningsScreen(Screen):
         self.refresh_button.setText(translate("Earnings", "Refresh"))
         self.withdraw_button.setText(translate("Earnings", "Withdraw"))
         self.withdraw_button.setToolTip(
-            translate("Earnings", "Send your available KES balance to M-Pesa.")
+            translate("Earnings", "Send your available balance to M-Pesa or MTN MoMo.")
         )
         self.status_label.setText(translate("Earnings", "Status"))
         self.currency_label.setText(translate("Earnings", "Currency"))
@@ -293,16 +293,20 @@ class EarningsScreen(Screen):
             self.freshness.setText("")
         self._show_notice(status, kept)
 
-    def _withdrawable(self) -> int:
+    def _payout_balance(self) -> tuple[str, int] | None:
+        """(currency, available) of the first balance a payout method pays and that holds at
+        least the smallest payout; None when there is none."""
         summary = self.status.summary.summary if self.status.summary else None
-        totals = [t for t in summary.totals if t.currency == PAYOUT_CURRENCY] if summary else []
-        return totals[0].available if totals else 0
+        for total in summary.totals if summary else []:
+            if methods_for(total.currency) and total.available >= minimum_payout(total.currency):
+                return total.currency, total.available
+        return None
 
     def _show_withdraw(self) -> None:
         open_feed = self.status.state is not FeedState.CLOSED
         self.withdraw_button.setVisible(self.payouts is not None and open_feed)
         online = self.status.state not in (FeedState.OFFLINE, FeedState.CACHED)
-        self.withdraw_button.setEnabled(online and self._withdrawable() >= MIN_PAYOUT)
+        self.withdraw_button.setEnabled(online and self._payout_balance() is not None)
 
     def _show_notice(self, status: FeedStatus, kept: datetime | None) -> None:
         if status.state is FeedState.OFFLINE:

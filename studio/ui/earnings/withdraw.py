@@ -1,14 +1,19 @@
-"""The Withdraw dialog: amount and phone, a confirmation that names both, then the outcome.
+"""The Withdraw dialog: method, amount and phone, a confirmation that names them, then the
+outcome.
 
-Three pages in one window-modal dialog opened with `open()`, so nothing ever
-blocks the event loop: the request and the wait for M-Pesa's answer are awaited
-through qasync (`PayoutDesk`, core). A refusal (4xx) goes back to the form with
-the message next to its field; "M-Pesa can't be reached" offers to try again
-under the same Idempotency-Key, so a retry never pays twice.
+The creator picks among the methods that pay the balance's currency (M-Pesa for KES,
+MTN MoMo for the MTN markets' currencies; `methods_for`, core), and the phone field's
+label, example and the amount's hint follow the method. Three pages in one
+window-modal dialog opened with `open()`, so nothing ever blocks the event loop: the
+request and the wait for the provider's answer are awaited through qasync
+(`PayoutDesk`, core). A refusal (4xx) goes back to the form with the message next to
+its field; "can't be reached" offers to try again under the same Idempotency-Key, so a
+retry never pays twice.
 """
 
 from PySide6.QtCore import QCoreApplication, QEvent, QLocale, Qt, Signal
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QHBoxLayout,
     QLabel,
@@ -19,10 +24,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from server.contract.payouts import CreatePayoutRequest, Payout, PayoutStatus
+from server.contract.payouts import CreatePayoutRequest, Payout, PayoutMethod, PayoutStatus
 from studio.core.errors import FlashError
 from studio.core.money_format import format_money, format_number
-from studio.core.payouts import PayoutDesk, new_withdrawal_key, parse_amount, payout_request
+from studio.core.payouts import (
+    EXAMPLE_PHONES,
+    PayoutDesk,
+    methods_for,
+    minimum_payout,
+    new_withdrawal_key,
+    parse_amount,
+    payout_request,
+)
 from studio.ui.async_slot import async_slot
 from studio.ui.form import FormField
 from studio.ui.messages import explain
@@ -30,10 +43,16 @@ from studio.ui.messages import explain
 translate = QCoreApplication.translate
 
 FORM, CONFIRM, OUTCOME = 0, 1, 2
+METHOD_NAMES = {PayoutMethod.MPESA: "M-Pesa", PayoutMethod.MTN_MOMO: "MTN MoMo"}  # brands
+
+
+def by_method(method: PayoutMethod, mpesa: str, momo: str) -> str:
+    """The sentence for `method`: each is written whole, so each language words it naturally."""
+    return momo if method is PayoutMethod.MTN_MOMO else mpesa
 
 
 class WithdrawDialog(QDialog):
-    """One withdrawal from `available` in `currency` to an M-Pesa number."""
+    """One withdrawal from `available` in `currency` to a mobile-money number."""
 
     payout_changed = Signal()
     """A payout was accepted or ended: the figures behind the dialog are out of date."""
@@ -47,6 +66,7 @@ class WithdrawDialog(QDialog):
         self.desk = desk
         self.available = available
         self.currency = currency
+        self.methods = methods_for(currency) or [PayoutMethod.MPESA]
         self.request: CreatePayoutRequest | None = None
         self.key: str | None = None
         self.payout: Payout | None = None
@@ -70,6 +90,12 @@ class WithdrawDialog(QDialog):
         self.form_title.setObjectName("sectionTitle")
         self.available_label = QLabel()
         self.available_label.setObjectName("hint")
+        self.method_input = QComboBox()
+        self.method_input.setObjectName("withdrawMethod")
+        for method in self.methods:
+            self.method_input.addItem(METHOD_NAMES[method], method.value)
+        self.method_input.currentIndexChanged.connect(self._method_changed)
+        self.method = FormField(self.method_input)
         self.amount_input = QLineEdit(format_number(available, currency))
         self.amount = FormField(self.amount_input)
         self.phone_input = QLineEdit(self.desk.default_phone())
@@ -89,6 +115,7 @@ class WithdrawDialog(QDialog):
         layout.setSpacing(10)
         layout.addWidget(self.form_title)
         layout.addWidget(self.available_label)
+        layout.addWidget(self.method)
         layout.addWidget(self.amount)
         layout.addWidget(self.phone)
         layout.addWidget(self.form_error)
@@ -144,33 +171,70 @@ class WithdrawDialog(QDialog):
         layout.addLayout(_buttons(self.retry_button, self.close_button))
         return page
 
+    def selected_method(self) -> PayoutMethod:
+        return PayoutMethod(self.method_input.currentData())
+
+    def _method_changed(self) -> None:
+        self._clear_errors()
+        self._show_method_texts()
+
+    def _show_method_texts(self) -> None:
+        """Everything on the form that names the method or its numbers."""
+        method = self.selected_method()
+        self.form_title.setText(
+            by_method(
+                method,
+                translate("Withdraw", "Withdraw to M-Pesa"),
+                translate("Withdraw", "Withdraw to MTN MoMo"),
+            )
+        )
+        self.amount.set_texts(
+            translate("Withdraw", "Amount (%1)").replace("%1", self.currency),
+            by_method(
+                method,
+                translate("Withdraw", "Whole shillings, at least KES 10."),
+                translate("Withdraw", "At least %1.").replace(
+                    "%1", format_money(minimum_payout(self.currency), self.currency)
+                ),
+            ),
+        )
+        self.phone.set_texts(
+            by_method(
+                method,
+                translate("Withdraw", "M-Pesa phone number"),
+                translate("Withdraw", "MTN MoMo phone number"),
+            ),
+            translate("Withdraw", "The money goes to this number."),
+        )
+        self.phone_input.setPlaceholderText(EXAMPLE_PHONES.get(self.currency, "+254712345678"))
+        self.confirm_hint.setText(
+            by_method(
+                method,
+                translate(
+                    "Withdraw",
+                    "The amount leaves your available balance now. If M-Pesa refuses the "
+                    "payout, it comes back.",
+                ),
+                translate(
+                    "Withdraw",
+                    "The amount leaves your available balance now. If MTN MoMo refuses the "
+                    "payout, it comes back.",
+                ),
+            )
+        )
+
     def retranslate(self) -> None:
         self.setWindowTitle(translate("Withdraw", "Withdraw"))
-        self.form_title.setText(translate("Withdraw", "Withdraw to M-Pesa"))
         self.available_label.setText(
             translate("Withdraw", "Available: %1").replace(
                 "%1", format_money(self.available, self.currency)
             )
         )
-        self.amount.set_texts(
-            translate("Withdraw", "Amount (%1)").replace("%1", self.currency),
-            translate("Withdraw", "Whole shillings, at least KES 10."),
-        )
-        self.phone.set_texts(
-            translate("Withdraw", "M-Pesa phone number"),
-            translate("Withdraw", "The money goes to this number."),
-        )
-        self.phone_input.setPlaceholderText("+254712345678")
+        self.method.set_texts(translate("Withdraw", "Send to"))
+        self._show_method_texts()
         self.cancel_button.setText(translate("Withdraw", "Cancel"))
         self.continue_button.setText(translate("Withdraw", "Continue"))
         self.confirm_title.setText(translate("Withdraw", "Confirm your withdrawal"))
-        self.confirm_hint.setText(
-            translate(
-                "Withdraw",
-                "The amount leaves your available balance now. If M-Pesa refuses the "
-                "payout, it comes back.",
-            )
-        )
         self.back_button.setText(translate("Withdraw", "Back"))
         self.withdraw_button.setText(translate("Withdraw", "Withdraw"))
         self.retry_button.setText(translate("Withdraw", "Try again"))
@@ -200,7 +264,9 @@ class WithdrawDialog(QDialog):
             )
             return
         try:
-            request = payout_request(amount, self.currency, self.phone_input.text())
+            request = payout_request(
+                amount, self.currency, self.phone_input.text(), self.selected_method()
+            )
         except FlashError as error:
             self._show_form_error(error)
             return
@@ -213,14 +279,18 @@ class WithdrawDialog(QDialog):
 
     @async_slot
     async def withdraw(self) -> None:
-        """Send the confirmed withdrawal (again, after a failure to reach M-Pesa)."""
+        """Send the confirmed withdrawal (again, after a failure to reach the provider)."""
         if self.busy or self.request is None or self.key is None:
             return
         request, key = self.request, self.key
         self._set_busy(True)
         self._show_outcome(
             translate("Withdraw", "Sending…"),
-            translate("Withdraw", "Asking M-Pesa to send %1 to %2.")
+            by_method(
+                request.method,
+                translate("Withdraw", "Asking M-Pesa to send %1 to %2."),
+                translate("Withdraw", "Asking MTN MoMo to send %1 to %2."),
+            )
             .replace("%1", format_money(request.amount, request.currency))
             .replace("%2", request.phone),
         )
@@ -257,30 +327,46 @@ class WithdrawDialog(QDialog):
 
     def _show_confirmation(self, request: CreatePayoutRequest) -> None:
         self.confirm_text.setText(
-            translate("Withdraw", "Send %1 to the M-Pesa number %2?")
+            by_method(
+                request.method,
+                translate("Withdraw", "Send %1 to the M-Pesa number %2?"),
+                translate("Withdraw", "Send %1 to the MTN MoMo number %2?"),
+            )
             .replace("%1", format_money(request.amount, request.currency))
             .replace("%2", request.phone)
         )
 
     def _show_payout(self, payout: Payout) -> None:
         money = format_money(payout.amount, payout.currency)
+        method = payout.method
         if payout.status is PayoutStatus.SUCCEEDED:
             self._show_outcome(
                 translate("Withdraw", "Sent"),
-                translate("Withdraw", "M-Pesa sent %1 to %2.")
+                by_method(
+                    method,
+                    translate("Withdraw", "M-Pesa sent %1 to %2."),
+                    translate("Withdraw", "MTN MoMo sent %1 to %2."),
+                )
                 .replace("%1", money)
                 .replace("%2", payout.phone),
             )
         elif payout.status is PayoutStatus.FAILED:
             reason = payout.failure_reason
-            text = failure_text(reason.code, reason.message) if reason is not None else ""
+            text = failure_text(reason.code, reason.message, method) if reason is not None else ""
             self._show_outcome(translate("Withdraw", "Not sent"), text)
         else:
             self._show_outcome(
                 translate("Withdraw", "Pending"),
-                translate(
-                    "Withdraw",
-                    "Waiting for M-Pesa to send %1 to %2. The amount is held until it does.",
+                by_method(
+                    method,
+                    translate(
+                        "Withdraw",
+                        "Waiting for M-Pesa to send %1 to %2. The amount is held until it does.",
+                    ),
+                    translate(
+                        "Withdraw",
+                        "Waiting for MTN MoMo to send %1 to %2. The amount is held until it does.",
+                    ),
                 )
                 .replace("%1", money)
                 .replace("%2", payout.phone),
@@ -304,7 +390,8 @@ class WithdrawDialog(QDialog):
             general = []
         else:
             for name, message in explanation.fields.items():
-                target = {"amount": self.amount, "phone": self.phone}.get(name.split(".")[-1])
+                fields = {"amount": self.amount, "phone": self.phone, "method": self.method}
+                target = fields.get(name.split(".")[-1])
                 if target is None:
                     general.append(message)
                 else:
@@ -313,6 +400,7 @@ class WithdrawDialog(QDialog):
         self.form_error.setVisible(bool(general))
 
     def _clear_errors(self) -> None:
+        self.method.set_error("")
         self.amount.set_error("")
         self.phone.set_error("")
         self.form_error.hide()
@@ -323,10 +411,29 @@ class WithdrawDialog(QDialog):
         self.close_button.setEnabled(not busy or self.payout is not None)
 
 
-def failure_text(code: str, fallback: str) -> str:
+def failure_text(code: str, fallback: str, method: PayoutMethod = PayoutMethod.MPESA) -> str:
     """The reasons the server gives, in the studio's language (the server's words otherwise)."""
     untouched = translate("Withdraw", "Your balance was not touched.")
-    known = {
+    known = _momo_failures() if method is PayoutMethod.MTN_MOMO else _mpesa_failures()
+    return f"{known[code]} {untouched}" if code in known else fallback
+
+
+def _momo_failures() -> dict[str, str]:
+    return {
+        "recipient_unregistered": translate("Withdraw", "This number has no MTN MoMo account."),
+        "provider_insufficient_funds": translate(
+            "Withdraw", "Payouts are paused by MTN MoMo for now; try again later."
+        ),
+        "provider_declined": translate("Withdraw", "MTN MoMo declined the payout."),
+        "provider_rejected": translate("Withdraw", "MTN MoMo refused the payout request."),
+        "provider_unavailable": translate(
+            "Withdraw", "MTN MoMo could not be reached, so nothing was sent."
+        ),
+    }
+
+
+def _mpesa_failures() -> dict[str, str]:
+    return {
         "recipient_unregistered": translate(
             "Withdraw", "This number cannot receive M-Pesa payments."
         ),
@@ -339,7 +446,6 @@ def failure_text(code: str, fallback: str) -> str:
             "Withdraw", "M-Pesa could not be reached, so nothing was sent."
         ),
     }
-    return f"{known[code]} {untouched}" if code in known else fallback
 
 
 def _buttons(secondary: QPushButton, primary: QPushButton) -> QHBoxLayout:
