@@ -58,6 +58,8 @@ class Settings(BaseSettings):
     stripe_webhook_secret: str | None = None
     stripe_publishable_key: str | None = None
     stripe_timeout_s: float = Field(20.0, gt=0)
+    # The card sandbox renews a card subscription after this long (Stripe: one month).
+    stripe_sandbox_renewal_s: float = Field(2_592_000.0, gt=0)
     mpesa_base_url: str = "https://sandbox.safaricom.co.ke"
     mpesa_consumer_key: str | None = None
     mpesa_consumer_secret: str | None = None

@@ -1,4 +1,5 @@
-"""Monthly subscriptions to a creator on the wire: the price of a month, and `GET /subscriptions`.
+"""Monthly subscriptions to a creator on the wire: the price of a month, `GET /subscriptions`
+and `DELETE /subscriptions/{creator_id}` (stop a card subscription renewing).
 
 A month costs the same for every creator, per currency (`MONTHLY_PRICES`): a
 `subscription` payment must carry exactly that amount, so a fan never pays a
@@ -52,6 +53,9 @@ class Membership(BaseModel):
     display_name: str
     paid_until: datetime
     active: bool
+    # A card subscription will pay the next month by itself (until the fan stops it with
+    # `DELETE /subscriptions/{creator_id}`); mobile-money members renew by paying again.
+    renews: bool = False
 
 
 class Subscriptions(BaseModel):

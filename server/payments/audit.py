@@ -4,25 +4,34 @@ Every succeeded payment must have exactly the entries `posting.success_entries`
 describes (no more, no fewer, the same postings), and no other payment may
 have any capture or settlement entry. Tickets likewise: one per succeeded ticket
 payment, none otherwise; and one month of membership per succeeded subscription
-payment, none otherwise, each membership paid until the end of its last month.
+payment, none otherwise, each membership paid until the end of its last month;
+a payment refunded in full has had the unused part of its month taken back.
 Refunds: each payment's refunded amount is exactly what its refund entries took
 back from the creator and the platform.
 """
 
 from collections import defaultdict
+from datetime import datetime, timedelta
+from itertools import pairwise
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.contract.money import platform_fee
-from server.contract.payments import PaymentKind, PaymentStatus
+from server.contract.payments import PaymentKind, PaymentStatus, RefundStatus
 from server.db.batches import batches_by_id
 from server.ledger.accounts import AVAILABLE_SUFFIX, CREATOR_PREFIX, PLATFORM_FEES
 from server.ledger.entries import EntryKind, Posting
 from server.ledger.models import LedgerAccountRow, LedgerEntryRow, LedgerPostingRow
 from server.ledger.verify import LedgerReport
 from server.payments.memberships import MONTH
-from server.payments.models import MembershipMonthRow, MembershipRow, PaymentRow, TicketRow
+from server.payments.models import (
+    MembershipMonthRow,
+    MembershipRow,
+    PaymentRow,
+    RefundRow,
+    TicketRow,
+)
 from server.payments.posting import success_entries
 
 BATCH = 500
@@ -93,9 +102,21 @@ async def audit_payments(session: AsyncSession, report: LedgerReport) -> None:
 
 async def audit_memberships(session: AsyncSession, report: LedgerReport) -> None:
     """One month per succeeded subscription payment (to its payer, of its creator), none
-    for any other payment; a membership's `paid_until` is the end of its latest month."""
+    for any other payment; a month is whole unless its payment was refunded in full, and
+    then it ends no later than that refund (or its own start); a membership's months
+    never overlap, and its `paid_until` is the end of its latest month."""
     granted = MembershipMonthRow.id.is_not(None)
     paid = (PaymentRow.kind == PaymentKind.SUBSCRIPTION.value) & (PaymentRow.status == SUCCEEDED)
+    refunded = (
+        select(
+            RefundRow.payment_id.label("payment_id"),
+            func.sum(RefundRow.amount).label("amount"),
+            func.max(RefundRow.updated_at).label("at"),
+        )
+        .where(RefundRow.status == RefundStatus.SUCCEEDED.value)
+        .group_by(RefundRow.payment_id)
+        .subquery()
+    )
     rows = await session.execute(
         select(
             PaymentRow.id,
@@ -103,25 +124,54 @@ async def audit_memberships(session: AsyncSession, report: LedgerReport) -> None
             PaymentRow.status,
             PaymentRow.payer_id,
             PaymentRow.creator_id,
+            PaymentRow.amount,
             MembershipMonthRow.id,
+            MembershipMonthRow.membership_id,
             MembershipMonthRow.starts_at,
             MembershipMonthRow.ends_at,
             MembershipRow.member_id,
             MembershipRow.creator_id,
+            refunded.c.amount,
+            refunded.c.at,
         )
         .outerjoin(MembershipMonthRow, MembershipMonthRow.payment_id == PaymentRow.id)
         .outerjoin(MembershipRow, MembershipRow.id == MembershipMonthRow.membership_id)
+        .outerjoin(refunded, refunded.c.payment_id == PaymentRow.id)
         .where(paid | granted)
     )
     wrong: list[str] = []
-    for p, kind, status, payer, creator, month, starts, ends, member, of in rows.all():
+    not_taken_back: list[str] = []
+    spans: dict[str, list[tuple[datetime, datetime, str]]] = defaultdict(list)
+    for row in rows.all():
+        p, kind, status, payer, creator, amount, month, membership, starts, ends = row[:10]
+        member, of, refunded_amount, refunded_at = row[10:]
         if kind != PaymentKind.SUBSCRIPTION.value or status != SUCCEEDED:
             wrong.append(f"payment {p} ({kind}, {status}) granted month {month}")
-        elif month is None:
+            continue
+        if month is None:
             wrong.append(f"payment {p} (subscription, succeeded) granted no month")
-        elif (member, of) != (payer, creator) or ends - starts != MONTH:
+            continue
+        spans[membership].append((starts, ends, month))
+        whole = ends - starts == MONTH
+        if (member, of) != (payer, creator) or not timedelta(0) <= ends - starts <= MONTH:
             wrong.append(f"payment {p}: month {month} is not one month of its payer's membership")
+        elif int(refunded_amount or 0) < amount:
+            if not whole:
+                wrong.append(f"payment {p}: month {month} was cut but the payment is not refunded")
+        elif ends > max(starts, refunded_at):
+            not_taken_back.append(
+                f"payment {p}: refunded in full at {refunded_at} but month {month} "
+                f"still runs until {ends}"
+            )
     report.add("every succeeded subscription payment, and only those, granted one month", wrong)
+    report.add("every month of a payment refunded in full was taken back", not_taken_back)
+    overlapping: list[str] = []
+    for membership, months in spans.items():
+        months.sort()
+        for (_, end, earlier), (start, _, later) in pairwise(months):
+            if start < end:
+                overlapping.append(f"membership {membership}: month {later} overlaps {earlier}")
+    report.add("no membership's months overlap", overlapping)
     latest = (
         select(
             MembershipMonthRow.membership_id.label("membership_id"),

@@ -40,6 +40,8 @@ class PaymentRow(Base):
     failure_code: Mapped[str | None] = mapped_column(String(40))
     provider_result: Mapped[str | None] = mapped_column(String(40))
     provider_ref: Mapped[str | None] = mapped_column(String(200), unique=True)
+    # A card subscription's payments (its first and each renewal): the Stripe subscription.
+    subscription_ref: Mapped[str | None] = mapped_column(String(100), index=True)
     # The hash of a secret the provider echoes in its callbacks (Orange's `notif_token`).
     callback_proof_hash: Mapped[str | None] = mapped_column(String(64))
     # Refunded or being refunded (reserved before the provider is asked); never above `amount`.
@@ -134,8 +136,9 @@ class RefundRow(Base):
 class MembershipRow(Base):
     """A fan's membership of a creator: active while `paid_until` is in the future.
 
-    `paid_until` is always the end of the latest of its months (`membership_months`),
-    so it is only ever extended, by a succeeded `subscription` payment.
+    `paid_until` is always the end of the latest of its months (`membership_months`):
+    extended by a succeeded `subscription` payment, and moved back only when one is
+    refunded in full (`memberships.take_back_refunded_month`).
     """
 
     __tablename__ = "memberships"
@@ -153,7 +156,8 @@ class MembershipRow(Base):
 
 
 class MembershipMonthRow(Base):
-    """One paid month of a membership, granted by the succeeded payment that paid it."""
+    """One paid month of a membership, granted by the succeeded payment that paid it;
+    shorter than a month once that payment was refunded in full (the unused part cut)."""
 
     __tablename__ = "membership_months"
 

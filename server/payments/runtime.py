@@ -12,6 +12,7 @@ from server.payments.gateways import build_gateways
 from server.payments.listeners import TipListener
 from server.payments.routes import router as payments_router
 from server.payments.service import PaymentsContext
+from server.payments.service.sandbox_renewals import run_sandbox_renewals, sandbox_of
 from server.payments.subscription_routes import router as subscriptions_router
 from server.payments.sweeper import run_sweeper
 from server.providers.orange_money_sandbox_page import router as orange_sandbox_page_router
@@ -25,16 +26,23 @@ class PaymentsRuntime:
     def __init__(self, context: PaymentsContext) -> None:
         self.context = context
         self._sweeper: asyncio.Task[None] | None = None
+        self._renewals: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         """Sweep at once: payments left pending while the server was down are settled now."""
         self._sweeper = asyncio.create_task(run_sweeper(self.context), name="payments-sweeper")
+        sandbox = sandbox_of(self.context)
+        if sandbox is not None:  # the card sandbox plays Stripe's billing clock
+            self._renewals = asyncio.create_task(
+                run_sandbox_renewals(self.context, sandbox), name="card-sandbox-renewals"
+            )
 
     async def stop(self) -> None:
-        if self._sweeper is not None:
-            self._sweeper.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._sweeper
+        for task in (self._sweeper, self._renewals):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         await self.context.gateways.aclose()
 
 

@@ -1,15 +1,20 @@
 """A Hypothesis state machine over the money flows, against the real app over HTTP.
 
-Tips and tickets by M-Pesa (a local Daraja that holds every callback until a rule
-delivers it), card tips by a local Stripe (events sent when a rule says), refunds
+Tips, tickets and monthly subscriptions by M-Pesa (a local Daraja that holds every
+callback until a rule delivers it), card tips by a local Stripe (events sent when a
+rule says), refunds
 (paid, refused, or held while Stripe is down), M-Pesa B2C payouts that succeed or
 fail, duplicate and out-of-order callbacks, callbacks lost until a restart's sweep
 queries them, replayed Idempotency-Keys, and requests that must be refused.
 The machine keeps its own model of what the creator has earned and, after every
 step, holds the server to it: `ledger verify` passes, every entry sums to zero,
 no balance is negative, nothing resolves twice, and `GET /earnings/summary`
-equals the model. Subscriptions are not offered by the server yet, so no rule
-makes one.
+equals the model. Each member's paid months are modelled too: one per succeeded
+subscription payment, taken back when it is refunded in full, and the DB's months
+and `GET /subscriptions` must agree. Subscriptions are paid by M-Pesa only here
+(card subscriptions are tested on their own): M-Pesa cannot refund, so a refund of
+a subscription is always refused (422) and its month stays; the taking back of a
+refunded card month is tested in `test_subscription_refunds`.
 """
 
 import asyncio
@@ -32,12 +37,15 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 
 from server.config import Settings
+from server.contract.subscriptions import monthly_price
 from server.ledger.verify import LedgerReport, render, verify_ledger
 from server.payments.audit import audit_payments
+from server.payments.memberships import MONTH, is_member
+from server.payments.models import MembershipMonthRow, MembershipRow
 from server.payouts.audit import audit_payouts
 from tests.support.fake_daraja import (
     B2C_CREDENTIAL,
@@ -62,6 +70,7 @@ from tests.support.payments import (
 
 FEE_BPS = 1_250  # not a round 10 %: the fee's floor matters for odd amounts
 TICKET_PRICE = 50_000  # KES 500.00
+MONTH_PRICE = monthly_price("KES")  # one month of membership
 MPESA_MAX = 250_000 * 100
 PAYOUT_MIN, PAYOUT_MAX = 10 * 100, 150_000 * 100
 PAID_CARD, DECLINED_CARD = "4242424242424242", "4000000000009995"
@@ -87,6 +96,10 @@ INVALID_PAYMENTS = st.one_of(
     st.integers(1, 10**6)
     .filter(lambda a: a != TICKET_PRICE)
     .map(lambda a: ("mpesa", "ticket", a)),  # not the ticket's price
+    st.integers(10, 5_000)
+    .map(lambda s: s * 100)
+    .filter(lambda a: a != MONTH_PRICE)
+    .map(lambda a: ("mpesa", "subscription", a)),  # not a month's price
 )
 
 
@@ -101,6 +114,7 @@ class World:
     server: LiveServer | None = None
     client: httpx.Client | None = None
     phones: int = 0
+    members: list[tuple[str, str]] = field(default_factory=list)  # fan accounts: (id, token)
     # The checks read the database through one engine on one loop of their own: an engine
     # per check per step made the run twice as long.
     loop: asyncio.AbstractEventLoop = field(default_factory=asyncio.new_event_loop)
@@ -113,6 +127,36 @@ class World:
             async with self.engine.connect() as conn:
                 result = await conn.execute(text(statement), params)
                 return [tuple(row) for row in result.all()]
+
+        return self.loop.run_until_complete(run())
+
+    def months_of(self, creator_id: str) -> dict[str, tuple[int, int, Any, Any, bool]]:
+        """member id → (months, whole months, first month's start, paid until, `is_member`)
+        of the creator's memberships, read through the ORM (real datetimes on both)."""
+
+        async def run() -> dict[str, tuple[int, int, Any, Any, bool]]:
+            if self.engine is None:
+                self.engine = create_async_engine(self.settings.resolved_database_url)
+            async with AsyncSession(self.engine) as session:
+                rows = await session.execute(
+                    select(
+                        MembershipRow.member_id,
+                        MembershipMonthRow.starts_at,
+                        MembershipMonthRow.ends_at,
+                        MembershipRow.paid_until,
+                    )
+                    .join(MembershipMonthRow, MembershipMonthRow.membership_id == MembershipRow.id)
+                    .where(MembershipRow.creator_id == creator_id)
+                )
+                found: dict[str, tuple[int, int, Any, Any]] = {}
+                for member, starts, ends, until in rows.all():
+                    months, whole, first, _ = found.get(member, (0, 0, starts, until))
+                    whole += ends - starts == MONTH
+                    found[member] = (months + 1, whole, min(first, starts), until)
+                return {
+                    member: (*months, await is_member(session, member, creator_id))
+                    for member, months in found.items()
+                }
 
         return self.loop.run_until_complete(run())
 
@@ -202,13 +246,18 @@ class RefundModel:
 def money_machine(world: World) -> type[RuleBasedStateMachine]:
     class MoneyMachine(RuleBasedStateMachine):
         """One creator per example (so the summary is this example's alone), two guest
-        fans, and a ticketed stream."""
+        fans, two fan accounts who may subscribe (shared by all examples: each example's
+        creator has its own memberships), and a ticketed stream."""
 
         def __init__(self) -> None:
             super().__init__()
             client = world.http()
             self.creator_id, self.creator = register(client)
             self.fans = [guest_token(client, f"Fan {n}") for n in range(2)]
+            if not world.members:
+                world.members = [register(client, role="fan") for _ in range(2)]
+            self.members = list(world.members)
+            self.members_listed: dict[str, tuple[int, int]] | None = None  # as last asked
             created = client.post(
                 "/streams",
                 json={
@@ -252,6 +301,17 @@ def money_machine(world: World) -> type[RuleBasedStateMachine]:
                 if o.status == "succeeded":
                     s["paid_out"] += o.amount
             return totals
+
+        def paid_months(self) -> dict[str, tuple[int, int]]:
+            """member id → (months granted, months still whole): one month per succeeded
+            subscription payment, taken back once the payment is refunded in full."""
+            ids = {token: member_id for member_id, token in self.members}
+            months: dict[str, tuple[int, int]] = {}
+            for p in self.payments.values():
+                if p.body["kind"] == "subscription" and p.status == "succeeded":
+                    granted, whole = months.get(ids[p.payer], (0, 0))
+                    months[ids[p.payer]] = (granted + 1, whole + (p.refunded < p.amount))
+            return months
 
         def available(self, currency: str) -> int:
             return self.expected_totals().get(currency, {}).get("available", 0)
@@ -361,10 +421,12 @@ def money_machine(world: World) -> type[RuleBasedStateMachine]:
 
         @initialize(shillings=st.integers(10, 5_000), cents=st.integers(100, 100_000))
         def funded(self, shillings: int, cents: int) -> None:
-            """Start each story with one paid M-Pesa tip and one paid card tip, so payouts
-            and refunds have money to move from the first step."""
+            """Start each story with one paid M-Pesa tip, one paid month of membership and
+            one paid card tip, so payouts and refunds have money to move and members a
+            month to keep from the first step."""
             self.mpesa_tip(shillings, 0, True, 0)
             self.mpesa_callback(len(self.payments) - 1)
+            self.mpesa_subscription(0, True, 0, delivered=True)
             self.card_tip(cents, True, 1)
             self.card_confirmed(0)
 
@@ -387,6 +449,39 @@ def money_machine(world: World) -> type[RuleBasedStateMachine]:
                 model = self.payments[pid]
                 model.provider_ref = world.daraja.checkout_for(daraja_phone).checkout_id
                 model.answered = True
+
+        @rule(
+            result=st.sampled_from([0, 0, 1032, 1]),  # mostly paid: months to model
+            answers=st.booleans(),
+            member=st.integers(0, 1),
+            delivered=st.booleans(),
+        )
+        def mpesa_subscription(
+            self, result: int, answers: bool, member: int, delivered: bool = False
+        ) -> None:
+            """A fan account pays one month by M-Pesa (a guest cannot: tested apart); the
+            month is granted when the payment succeeds, after the month still running.
+            `delivered`: Daraja's callback arrives at once (else a later rule sends it)."""
+            phone, daraja_phone = world.next_phone()
+            world.daraja.behave(daraja_phone, result_code=result, callback="hold")
+            world.daraja.behaviours[daraja_phone].answers = answers
+            body = {
+                "kind": "subscription",
+                "method": "mpesa",
+                "amount": MONTH_PRICE,
+                "currency": "KES",
+                "creator_id": self.creator_id,
+                "phone": phone,
+            }
+            pid = self._pay(self.members[member][1], body, STK_OUTCOMES[result], "subscription")
+            assert pid is not None
+            model = self.payments[pid]
+            model.provider_ref = world.daraja.checkout_for(daraja_phone).checkout_id
+            model.answered = answers
+            if delivered:
+                world.daraja.deliver_held_callback(model.provider_ref)
+                if answers:
+                    model.status = model.outcome
 
         def card_tip(self, cents: int, paid: bool, fan: int) -> None:
             body = {
@@ -418,8 +513,9 @@ def money_machine(world: World) -> type[RuleBasedStateMachine]:
                 request["phone"] = world.next_phone()[0]
             if kind == "ticket":
                 request["stream_id"] = self.stream_id
+            payer = self.members[0][1] if kind == "subscription" else self.fans[0]
             before = self.counts()
-            headers = {**bearer(self.fans[0]), "Idempotency-Key": uuid.uuid4().hex}
+            headers = {**bearer(payer), "Idempotency-Key": uuid.uuid4().hex}
             answer = world.http().post("/payments", json=request, headers=headers)
             assert answer.status_code == 422, answer.text
             assert "error" in answer.json()
@@ -751,6 +847,28 @@ def money_machine(world: World) -> type[RuleBasedStateMachine]:
                 pid: (o.status, o.failure if o.status != "pending" else None)
                 for pid, o in self.payouts.items()
             }
+
+        @invariant()
+        def memberships_are_the_models(self) -> None:
+            """Each member's months in the DB, and the creator's `GET /subscriptions`, are
+            the model's: a member (`is_member`: paid until later than now) while a whole
+            month is left (a month lasts far longer than a run), months back to back from
+            the first (no member lapses within a run). The API is asked when the model's
+            months changed (a GET every step made the run slower)."""
+            expected = self.paid_months()
+            found = world.months_of(self.creator_id)
+            assert {m: (n, whole) for m, (n, whole, _, _, _) in found.items()} == expected
+            for member, (n, whole, first, until, member_now) in found.items():
+                assert member_now == (whole > 0), member
+                if n == whole:  # nothing taken back: whole months, one after another
+                    assert until - first == whole * MONTH, member
+            if expected == self.members_listed:
+                return
+            listed = world.http().get("/subscriptions", headers=bearer(self.creator))
+            assert listed.status_code == 200, listed.text
+            shown = {s["subscriber_id"]: s["active"] for s in listed.json()["subscribers"]}
+            assert shown == {m: whole > 0 for m, (_, whole) in expected.items()}
+            self.members_listed = expected
 
         @invariant()
         def earnings_summary_is_the_models(self) -> None:

@@ -4,6 +4,12 @@ The same gateway drives Stripe and the card sandbox through `CardApi`. Live, the
 fan page confirms the intent with Stripe.js (`stripe_client_secret`); in the
 sandbox, the fan is sent to our own sandbox card page (`redirect`).
 
+A `subscription` payment by card is the first invoice of a Stripe subscription
+(`start_subscription`): its `provider_ref` is the invoice (`in_...`), paid with the
+invoice's client secret exactly like an intent's, and read back from the invoice;
+a declined or abandoned first invoice ends the subscription (cancelled, invoice
+voided). Renewals are Stripe's own invoices (`service.card_subscriptions`).
+
 Outcomes (CONTRACT.md, "Cards"): `succeeded` → succeeded; a declined card leaves
 the intent in `requires_payment_method` with a `last_payment_error`: we cancel the
 intent (trying another card is a new payment) and the payment fails; an intent
@@ -32,6 +38,7 @@ from server.payments.gateways.base import (
     ProviderRefund,
 )
 from server.providers.errors import ProviderRefused
+from server.providers.stripe_billing import BillingApi, BillingSubscription, Invoice, StripeBilling
 from server.providers.stripe_cards import (
     CardApi,
     Intent,
@@ -51,6 +58,7 @@ DECLINES: dict[str, str] = {
     "processing_error": "provider_declined",
 }
 SANDBOX_CARD_PAGE = "/sandbox-card"
+INVOICE_PREFIX = "in_"  # Stripe's invoice ids: a card subscription payment's reference
 
 
 def to_stripe_amount(amount: int, currency: str) -> int:
@@ -83,9 +91,11 @@ class CardGateway:
         *,
         publishable_key: str | None,
         expire_after_s: float,
+        billing: BillingApi | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.api = api
+        self.billing = billing
         self.mode: Literal["live", "sandbox"] = mode
         self.publishable_key = publishable_key
         self.expire_after_s = expire_after_s
@@ -116,7 +126,40 @@ class CardGateway:
             )
         return ChargeStarted(provider_ref=intent.id, next_action=action)
 
+    async def start_subscription(
+        self,
+        charge: ChargeRequest,
+        *,
+        customer_id: str,
+        product_id: str,
+        metadata: dict[str, str],
+    ) -> tuple[ChargeStarted, BillingSubscription]:
+        """A monthly subscription whose first invoice waits for the fan, paid like an intent."""
+        subscription = await self.billing_api().create_subscription(
+            payment_id=charge.payment_id,
+            customer_id=customer_id,
+            product_id=product_id,
+            amount=to_stripe_amount(charge.amount, charge.currency),
+            currency=charge.currency,
+            metadata=metadata,
+        )
+        invoice = subscription.latest_invoice
+        if invoice is None:
+            raise ProviderRefused("invoice_missing", "Stripe answered no first invoice")
+        action: NextAction
+        if self.mode == "sandbox":
+            action = Redirect(url=charge.return_url + SANDBOX_CARD_PAGE)
+        else:
+            if invoice.client_secret is None:
+                raise ProviderRefused("confirmation_secret_missing", "the invoice has no secret")
+            action = StripeClientSecret(
+                client_secret=invoice.client_secret, publishable_key=self.publishable_key
+            )
+        return ChargeStarted(provider_ref=invoice.id, next_action=action), subscription
+
     async def outcome(self, provider_ref: str) -> ProviderOutcome | None:
+        if provider_ref.startswith(INVOICE_PREFIX):
+            return await self._invoice_outcome(provider_ref)
         intent = await self.api.retrieve_intent(provider_ref)
         if intent.status == "requires_payment_method" and intent.error_code is not None:
             # Declined: no second card on this intent (a new payment is a new intent).
@@ -127,13 +170,26 @@ class CardGateway:
 
     async def cancel(self, provider_ref: str) -> ProviderOutcome | None:
         """The fan gave up: cancel the intent unless Stripe says it was paid."""
+        if provider_ref.startswith(INVOICE_PREFIX):
+            invoice = await self._end_first_invoice(
+                await self.billing_api().retrieve_invoice(provider_ref)
+            )
+            if invoice.status == "paid":
+                return ProviderOutcome(PaymentStatus.SUCCEEDED, None, "paid")
+            return ProviderOutcome(PaymentStatus.CANCELLED, "payer_left", "void")
         return intent_outcome(await self.api.cancel_intent(provider_ref, "requested_by_customer"))
 
     async def refund(
         self, provider_ref: str, amount: int, currency: str, refund_id: str
     ) -> ProviderRefund:
+        intent_id = provider_ref
+        if provider_ref.startswith(INVOICE_PREFIX):
+            paid_by = (await self.billing_api().retrieve_invoice(provider_ref)).intent_id
+            if paid_by is None:
+                raise ProviderRefused("charge_not_refundable", "the invoice was not paid by card")
+            intent_id = paid_by
         result = await self.api.refund(
-            intent_id=provider_ref,
+            intent_id=intent_id,
             amount=to_stripe_amount(amount, currency),
             refund_id=refund_id,
         )
@@ -150,8 +206,45 @@ class CardGateway:
     async def aclose(self) -> None:
         await self.api.aclose()
 
-    def _abandoned(self, intent: Intent) -> bool:
+    def _abandoned(self, intent: Intent | Invoice) -> bool:
         return intent.created + self.expire_after_s <= self._clock()
+
+    def billing_api(self) -> BillingApi:
+        if self.billing is None:
+            raise ProviderRefused("billing_unavailable", "card subscriptions are not set up")
+        return self.billing
+
+    async def _invoice_outcome(self, invoice_id: str) -> ProviderOutcome | None:
+        """A subscription's first invoice: paid, or declined / never paid (then ended)."""
+        invoice = await self.billing_api().retrieve_invoice(invoice_id)
+        if invoice.status == "open":
+            intent = None
+            if invoice.intent_id is not None:
+                intent = await self.api.retrieve_intent(invoice.intent_id)
+            if intent is not None and intent.status == "succeeded":
+                return ProviderOutcome(PaymentStatus.SUCCEEDED, None, "paid")
+            if intent is not None and intent.error_code is not None:
+                await self._end_first_invoice(invoice)
+                return ProviderOutcome(
+                    PaymentStatus.FAILED, failure_code(intent), intent.error_code[:40]
+                )
+            if not self._abandoned(invoice):
+                return None
+            invoice = await self._end_first_invoice(invoice)
+        if invoice.status == "paid":
+            return ProviderOutcome(PaymentStatus.SUCCEEDED, None, "paid")
+        if invoice.status in ("void", "uncollectible"):
+            return ProviderOutcome(PaymentStatus.EXPIRED, "card_not_completed", invoice.status)
+        return None
+
+    async def _end_first_invoice(self, invoice: Invoice) -> Invoice:
+        """No second try on a first invoice: the subscription ends and its invoice is voided
+        (answered as it then stands: paid, if the fan paid just before)."""
+        if invoice.status != "open":
+            return invoice
+        if invoice.subscription_id is not None:
+            await self.billing_api().cancel_subscription(invoice.subscription_id)
+        return await self.billing_api().void_invoice(invoice.id)
 
 
 def intent_outcome(intent: Intent) -> ProviderOutcome | None:
@@ -178,6 +271,13 @@ def build_card_gateway(settings: Settings) -> CardGateway:
             timeout_s=settings.stripe_timeout_s,
         )
         return CardGateway(
-            api, "live", publishable_key=settings.stripe_publishable_key, expire_after_s=expiry
+            api,
+            "live",
+            publishable_key=settings.stripe_publishable_key,
+            expire_after_s=expiry,
+            billing=StripeBilling(api),
         )
-    return CardGateway(SandboxCards(), "sandbox", publishable_key=None, expire_after_s=expiry)
+    sandbox = SandboxCards(renewal_s=settings.stripe_sandbox_renewal_s)
+    return CardGateway(
+        sandbox, "sandbox", publishable_key=None, expire_after_s=expiry, billing=sandbox
+    )

@@ -18,6 +18,7 @@ from server.auth.tokens import Principal
 from server.contract.money import minimum_amount, platform_fee
 from server.contract.payments import (
     CreatePaymentRequest,
+    PaymentKind,
     PaymentMethod,
     PaymentStatus,
     PhoneError,
@@ -27,8 +28,10 @@ from server.db.base import new_id, utcnow
 from server.errors import Conflict, InvalidInput, ProviderUnavailable
 from server.idempotency import checked_key
 from server.payments.gateways.base import ChargeRequest, PaymentGateway
+from server.payments.gateways.card import CardGateway
 from server.payments.models import IdempotencyKeyRow, PaymentRow
 from server.payments.repository import PaymentsRepository
+from server.payments.service.card_subscriptions import start_card_subscription
 from server.payments.service.context import PaymentsContext, token_hash
 from server.payments.service.kinds import check_kind
 from server.payments.service.render import to_contract, to_json
@@ -232,7 +235,10 @@ async def _send(ctx: PaymentsContext, key_id: str, payment: PaymentRow) -> Answe
         cancel_url=ctx.cancel_url(payment.id),
     )
     try:
-        started = await gateway.start(charge)
+        if payment.kind == PaymentKind.SUBSCRIPTION.value and isinstance(gateway, CardGateway):
+            started = await start_card_subscription(ctx, gateway, payment, charge)
+        else:
+            started = await gateway.start(charge)
     except ProviderUnreachable:
         await _set_push_state(ctx, payment.id, "not_sent")
         raise _unavailable(gateway, payment.id, sent=False) from None

@@ -3,13 +3,15 @@
 A tip names any creator (and optionally a stream). A ticket pays exactly the
 price of one of that creator's ticketed streams, once per payer. A subscription
 pays one month of membership at the month's price (`contract.subscriptions`), and
-needs an account: a guest has no lasting identity to be a member with.
+needs an account: a guest has no lasting identity to be a member with; by card it
+starts a subscription that renews by itself, so not while one already renews.
 """
 
 from server.auth.tokens import Principal
-from server.contract.payments import CreatePaymentRequest, PaymentKind
+from server.contract.payments import CreatePaymentRequest, PaymentKind, PaymentMethod
 from server.contract.subscriptions import monthly_price
 from server.errors import Conflict, Forbidden, InvalidInput
+from server.payments.billing_repository import BillingRepository
 from server.payments.repository import PaymentsRepository
 
 
@@ -23,6 +25,8 @@ async def check_kind(
         return
     if body.kind is PaymentKind.SUBSCRIPTION:
         _check_subscription(payer, body)
+        if body.method is PaymentMethod.CARD:
+            await _check_not_renewing(repo, payer, body)
         return
     raise InvalidInput(
         f"{body.kind.value} payments are not available",
@@ -43,6 +47,18 @@ def _check_subscription(payer: Principal, body: CreatePaymentRequest) -> None:
             "the amount must be the price of one month",
             code="price_mismatch",
             details={"field": "amount", "price": {"amount": price, "currency": body.currency}},
+        )
+
+
+async def _check_not_renewing(
+    repo: PaymentsRepository, payer: Principal, body: CreatePaymentRequest
+) -> None:
+    """A card subscription renews by itself: a second one would charge twice a month."""
+    found = await BillingRepository(repo.session).open_subscriptions(payer.id, body.creator_id)
+    if any(not subscription.cancel_at_period_end for subscription in found):
+        raise Conflict(
+            "your card subscription to this creator already renews every month",
+            code="already_renewing",
         )
 
 

@@ -9,6 +9,9 @@ The creator's refund, in short transactions with the provider call outside them:
 3. record its answer: paid (the held money leaves), or refused (the hold is
    reversed and the reservation released). Unreachable: 502, and a replay with
    the same Idempotency-Key asks again.
+
+A refund that leaves a subscription payment refunded in full takes back the unused
+part of its month in the transaction that records it (`memberships`).
 """
 
 import hashlib
@@ -31,6 +34,7 @@ from server.ledger.repository import LedgerRepository
 from server.ledger.service import Ledger
 from server.logs import get_logger
 from server.payments.gateways.base import RefundingGateway
+from server.payments.memberships import take_back_refunded_month
 from server.payments.models import IdempotencyKeyRow, PaymentRow, RefundRow
 from server.payments.reasons import failure_message
 from server.payments.refund_posting import (
@@ -43,6 +47,7 @@ from server.payments.refund_posting import (
 )
 from server.payments.refund_repository import RefundRepository
 from server.payments.repository import PaymentsRepository
+from server.payments.service.card_subscriptions import end_if_refunded
 from server.payments.service.context import PaymentsContext
 from server.payments.service.create import Answer
 from server.providers.errors import ProviderRefused, ProviderUncertain, ProviderUnreachable
@@ -195,16 +200,18 @@ async def _ask_provider(ctx: PaymentsContext, key_id: str, refund_id: str) -> An
         await _refused(ctx, payment, refund, exc.code)
         return await _answer(ctx, key_id, refund.id)
     async with ctx.database.session() as session:
-        refunds = RefundRepository(session)
+        refunds, now = RefundRepository(session), utcnow()
         if await refunds.end(
             refund.id,
             RefundStatus.SUCCEEDED,
             provider_ref=made.provider_ref,
             failure_code=None,
-            now=utcnow(),
+            now=now,
         ):
             await Ledger(session).post(paid_entry(payment, refund, made.provider_ref))
+            await take_back_refunded_month(session, payment, now)
     log.info("refund_paid", refund_id=refund.id, payment_id=payment.id)
+    await end_if_refunded(ctx, payment.id)  # a card subscription given back renews no more
     return await _answer(ctx, key_id, refund.id)
 
 
@@ -301,9 +308,11 @@ async def apply_provider_refund(
         )
         await refunds.add(refund)
         await Ledger(session).post(provider_refund_entry(payment, refund, key))
+        await take_back_refunded_month(session, payment, now)
         payments = PaymentsRepository(session)
         await payments.set_change_seq(
             payment.id, await payments.next_change_seq(payment.creator_id)
         )
     log.info("provider_refund_recorded", payment_id=payment_id, refund_id=refund.id)
+    await end_if_refunded(ctx, payment_id)  # a card subscription given back renews no more
     return True

@@ -5,7 +5,10 @@
   stands, which cancels it (trying another card is a new payment), and apply that;
 - `payment_intent.canceled`: the payment is cancelled or expires;
 - `charge.refunded`: a refund made at Stripe (its Dashboard) is recorded, keyed
-  `stripe:<event id>`; our own refunds are already counted and change nothing.
+  `stripe:<event id>`; our own refunds are already counted and change nothing. A
+  subscription refunded in full loses the unused part of its month (`memberships`);
+- `invoice.paid`, `invoice.payment_failed`, `customer.subscription.deleted` and
+  `customer.subscription.updated`: card subscriptions (`card_subscriptions`).
 
 An event whose intent names no payment of ours, or whose amount or currency is
 not our payment's, changes nothing (it is logged): only our own intent, for the
@@ -21,9 +24,15 @@ from server.logs import get_logger
 from server.payments.gateways.card import intent_outcome, to_stripe_amount
 from server.payments.models import PaymentRow
 from server.payments.refund_repository import RefundRepository
+from server.payments.service.card_subscriptions import (
+    apply_invoice_event,
+    apply_subscription_event,
+    invoice_paid_by,
+)
 from server.payments.service.context import PaymentsContext
 from server.payments.service.refund import apply_provider_refund
 from server.payments.service.resolve import confirm_with_provider, resolve_payment
+from server.providers.stripe_billing import invoice_from, subscription_from
 from server.providers.stripe_cards import Intent, intent_from, stripe_exponent
 
 log = get_logger("flash.payments")
@@ -33,6 +42,8 @@ INTENT_EVENTS = (
     "payment_intent.payment_failed",
     "payment_intent.canceled",
 )
+INVOICE_EVENTS = ("invoice.paid", "invoice.payment_failed")
+SUBSCRIPTION_EVENTS = ("customer.subscription.deleted", "customer.subscription.updated")
 
 
 async def apply_stripe_event(ctx: PaymentsContext, event: dict[str, Any]) -> bool:
@@ -45,6 +56,10 @@ async def apply_stripe_event(ctx: PaymentsContext, event: dict[str, Any]) -> boo
         return await _apply_intent(ctx, kind, intent_from(obj))
     if kind == "charge.refunded":
         return await _apply_refunded(ctx, str(event.get("id", "")), obj)
+    if kind in INVOICE_EVENTS:
+        return await apply_invoice_event(ctx, kind, invoice_from(obj))
+    if kind in SUBSCRIPTION_EVENTS:
+        return await apply_subscription_event(ctx, kind, subscription_from(obj))
     return False
 
 
@@ -79,9 +94,14 @@ async def _apply_refunded(ctx: PaymentsContext, event_id: str, charge: dict[str,
         return False
     async with ctx.database.session() as session:
         payment = await RefundRepository(session).payment_by_provider_ref("stripe", intent_id)
+    ref = intent_id
+    if payment is None:  # a card subscription's payment is known by the invoice it paid
+        ref = await invoice_paid_by(ctx, intent_id) or intent_id
+        async with ctx.database.session() as session:
+            payment = await RefundRepository(session).payment_by_provider_ref("stripe", ref)
     currency = str(charge.get("currency", "")).upper()
     amount = int(charge.get("amount", 0))
-    if payment is None or not _ours(payment, intent_id, amount, currency):
+    if payment is None or not _ours(payment, ref, amount, currency):
         log.warning("stripe_event_ignored", event_type="charge.refunded", intent=intent_id)
         return False
     refunded = _from_stripe_amount(int(charge.get("amount_refunded", 0)), payment.currency)
