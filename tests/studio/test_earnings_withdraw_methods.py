@@ -26,6 +26,7 @@ from studio.ui.earnings.withdraw import CONFIRM, OUTCOME, WithdrawDialog
 from tests.studio.conftest import Places, StudioRunner, finish
 from tests.studio.test_accounts_flow import click, sign_up, type_into
 from tests.studio.test_earnings_screen import RemoteServer, open_earnings
+from tests.studio.test_earnings_withdraw import shoot
 
 FRENCH = Path(__file__).parents[2] / "resources" / "translations" / "studio_fr.qm"
 
@@ -108,6 +109,7 @@ def test_a_ugx_balance_goes_to_mtn_momo(qtbot: QtBot, qloop: object) -> None:
     assert dialog.phone_input.placeholderText() == "+256772123456"
     assert dialog.amount.hint.text() == "At least UGX\u00a0500."
     assert "MTN MoMo refuses" in dialog.confirm_hint.text()
+    shoot(qtbot, dialog, "momo_form")
 
     type_into(qtbot, dialog.amount_input, "20000")
     type_into(qtbot, dialog.phone_input, "+256772123456")
@@ -138,6 +140,7 @@ def test_the_momo_words_are_french_too(qtbot: QtBot, french: None) -> None:
     assert dialog.phone.label.text() == "Numéro de téléphone MTN MoMo"
     assert dialog.amount.hint.text().startswith("Au moins ")
     assert "Si MTN MoMo refuse le retrait" in dialog.confirm_hint.text()
+    shoot(qtbot, dialog, "momo_form_fr")
 
 
 # --- the real studio, a real server, MoMo's sandboxes ----------------------------------------
