@@ -8,6 +8,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import httpx
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from server.contract import RegisterRequest
@@ -61,6 +62,7 @@ def lines(panel: ChatPanel) -> list[str]:
 
 def grab(widget: Any, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
+    QApplication.processEvents()  # let the layouts catch up with new words first
     widget.grab().save(str(SHOTS / name))
 
 

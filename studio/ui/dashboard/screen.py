@@ -73,7 +73,7 @@ class DashboardScreen(Screen):
         self._loading: asyncio.Future[None] | None = None
         self._shown_id = ""
 
-        self.title = _label("screenTitle")
+        self.title = _label("screenTitle", wrap=False)
         self.picker = QComboBox()
         self.picker.setMinimumWidth(280)
         self.picker.setMaximumWidth(440)
@@ -82,12 +82,20 @@ class DashboardScreen(Screen):
         self.refresh = QPushButton()
         self.refresh.clicked.connect(self._refresh_streams)
         self.status_badge = _label("sandboxBadge", wrap=False)
-        top = QHBoxLayout()
-        top.addWidget(self.title)
-        top.addStretch(1)
-        top.addWidget(self.status_badge)
-        top.addWidget(self.picker)
-        top.addWidget(self.refresh)
+        # Two rows: the title and the stream's state, then the stream picker, so longer
+        # French words never squeeze the title or clip the buttons on a small screen.
+        heading = QHBoxLayout()
+        heading.addWidget(self.title)
+        heading.addStretch(1)
+        heading.addWidget(self.status_badge)
+        choose = QHBoxLayout()
+        choose.addWidget(self.picker)
+        choose.addWidget(self.refresh)
+        choose.addStretch(1)
+        top = QVBoxLayout()
+        top.setSpacing(10)
+        top.addLayout(heading)
+        top.addLayout(choose)
         self.toasts = ToastStack()
         self.empty = _label("comingSoon")
 
