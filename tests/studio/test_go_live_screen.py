@@ -54,6 +54,9 @@ def test_create_a_stream_see_its_masked_key_and_reset_it(
     studio, screen = open_go_live(qtbot, studios)
     panel = screen.streams
     stream = create_stream(qtbot, screen)
+    # The docked chat is the new stream's at once, not "no stream yet".
+    qtbot.waitUntil(lambda: stream.title in screen.chat.stream_label.text(), timeout=20_000)
+    assert studio.live.stream is not None and studio.live.stream.id == stream.id
 
     assert panel.ingest_input.text() == stream.ingest_url
     assert panel.key_input.text() == MASK

@@ -357,6 +357,18 @@ class GoLiveScreen(Screen):
         if stream is None or stream.id != self._viewers_of:  # not another stream's count
             self._viewers_of = stream.id if stream else None
             self.live.show_viewers(None)
+        if stream is not None:
+            self.tasks.run(self._chat_follows(stream.id))
+
+    async def _chat_follows(self, stream_id: str) -> None:
+        """The docked chat is the chat of the stream chosen here, one just created included."""
+        room = self.chat.room
+        if room is None or (room.stream is not None and room.stream.id == stream_id):
+            return
+        with contextlib.suppress(FlashError):  # offline: the room catches up when back
+            if all(known.id != stream_id for known in room.streams):
+                await room.refresh_streams()
+            await room.follow(stream_id)
 
     async def _sync_preview(self) -> None:
         await self.sources.preview.update_to(
