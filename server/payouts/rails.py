@@ -427,7 +427,10 @@ def _mpesa_rail(settings: Settings) -> MpesaPayoutRail:
             security_credential=settings.mpesa_b2c_security_credential,
         )
         return MpesaPayoutRail(api, "live")
-    return MpesaPayoutRail(SandboxMpesaB2C(delay_s=settings.mpesa_sandbox_delay_s), "sandbox")
+    sandbox = SandboxMpesaB2C(
+        store=settings.data_dir / "mpesa-b2c-sandbox.jsonl", delay_s=settings.mpesa_sandbox_delay_s
+    )
+    return MpesaPayoutRail(sandbox, "sandbox")
 
 
 def _momo_rail(settings: Settings) -> MomoPayoutRail:
@@ -445,5 +448,8 @@ def _momo_rail(settings: Settings) -> MomoPayoutRail:
             timeout_s=settings.momo_timeout_s,
         )
         return MomoPayoutRail(api, "live", settings.momo_target_environment)
-    sandbox = SandboxMomoDisbursement(delay_s=settings.momo_sandbox_delay_s)
+    sandbox = SandboxMomoDisbursement(
+        store=settings.data_dir / "momo-disbursement-sandbox.jsonl",
+        delay_s=settings.momo_sandbox_delay_s,
+    )
     return MomoPayoutRail(sandbox, "sandbox", SANDBOX_ENVIRONMENT)

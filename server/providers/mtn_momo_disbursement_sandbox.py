@@ -20,15 +20,20 @@ the collections sandbox (`mtn_momo_sandbox.py`), with a disbursement's reasons:
 | `0005`        | SUCCESSFUL, callback lost         | `succeeded` | (the sweeper's query settles) |
 | anything else | SUCCESSFUL                        | `succeeded` |                               |
 
-It remembers its transfers in memory only: after a restart a status query answers
-`RESOURCE_NOT_FOUND`, and such a payout stays pending (held), as a lost one would.
+MoMo keeps the transfers, so the sandbox does too: each one is a line in
+`<data dir>/momo-disbursement-sandbox.jsonl` (`sandbox_journal.py`), and a status query
+still answers after a server restart (at once with the outcome if its delay has passed),
+so the payouts sweeper settles a payout whose callback was lost with the process. The
+callback URL is not kept: it holds the payout's callback token.
 """
 
+import asyncio
 import secrets
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from server.logs import get_logger
@@ -43,6 +48,7 @@ from server.providers.mtn_momo_sandbox import (
     SUCCESS,
     SandboxOutcome,
 )
+from server.providers.sandbox_journal import SandboxJournal
 
 log = get_logger("flash.momo_disbursement_sandbox")
 
@@ -67,11 +73,19 @@ class _Sent:
 
 
 class SandboxMomoDisbursement:
-    def __init__(self, *, delay_s: float = 2.0, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        *,
+        store: Path | None = None,
+        delay_s: float = 2.0,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._journal = SandboxJournal(store)
         self._delay_s = delay_s
         self._clock = clock
         self._callbacks = Callbacks(log)
-        self._sent: dict[str, _Sent] = {}
+        self._sent: dict[str, _Sent] | None = None
+        self._lock = asyncio.Lock()
 
     async def transfer(self, transfer: Transfer) -> None:
         if not is_reference_id(transfer.reference_id):
@@ -82,10 +96,13 @@ class SandboxMomoDisbursement:
             raise ProviderRefused("INVALID_AMOUNT", "amount must be a positive number")
         if not MSISDN.fullmatch(transfer.payee_msisdn):
             raise ProviderRefused("PAYEE_NOT_FOUND", "the payee's MSISDN is not valid")
-        if transfer.reference_id in self._sent:
-            return  # MoMo's 409 for a reference used before: nothing new is created
-        sent = _Sent(transfer, self._clock(), str(secrets.randbelow(10**9)))
-        self._sent[transfer.reference_id] = sent
+        async with self._lock:
+            sent_before = await self._loaded()
+            if transfer.reference_id in sent_before:
+                return  # MoMo's 409 for a reference used before: nothing new is created
+            sent = _Sent(transfer, self._clock(), str(secrets.randbelow(10**9)))
+            sent_before[transfer.reference_id] = sent
+            await asyncio.to_thread(self._journal.append, _record(sent))
         outcome = transfer_outcome_for(transfer.payee_msisdn)
         if outcome.sends_callback:
             self._callbacks.send_later(
@@ -98,7 +115,8 @@ class SandboxMomoDisbursement:
             )
 
     async def transfer_status(self, reference_id: str) -> TransferStatus:
-        sent = self._sent.get(reference_id)
+        async with self._lock:
+            sent = (await self._loaded()).get(reference_id)
         if sent is None:
             raise ProviderRefused(NOT_FOUND, "Requested resource was not found.")
         if self._clock() < sent.sent_at + self._delay_s:
@@ -107,6 +125,36 @@ class SandboxMomoDisbursement:
 
     async def aclose(self) -> None:
         await self._callbacks.aclose()
+
+    async def _loaded(self) -> dict[str, _Sent]:
+        if self._sent is None:
+            self._sent = await asyncio.to_thread(self._read)
+        return self._sent
+
+    def _read(self) -> dict[str, _Sent]:
+        found: dict[str, _Sent] = {}
+        for record in self._journal.read():
+            try:
+                sent = _Sent(
+                    Transfer(**record["transfer"], callback_url=""),
+                    float(record["sent_at"]),
+                    str(record["financial_transaction_id"]),
+                )
+            except (KeyError, TypeError, ValueError):
+                continue  # not a transfer of ours
+            found[sent.transfer.reference_id] = sent
+        return found
+
+
+def _record(sent: _Sent) -> dict[str, Any]:
+    """A journal line: the transfer without its callback URL (it holds the payout's token)."""
+    transfer = asdict(sent.transfer)
+    del transfer["callback_url"]
+    return {
+        "transfer": transfer,
+        "sent_at": sent.sent_at,
+        "financial_transaction_id": sent.financial_transaction_id,
+    }
 
 
 def _status(sent: _Sent, outcome: SandboxOutcome) -> TransferStatus:

@@ -21,12 +21,12 @@ The outcome is chosen by the last four digits of the payer's phone number:
 | anything else | SUCCESSFUL                  | `succeeded`  |                                     |
 
 MoMo keeps the requests, so the sandbox does too: each one is a line in
-`<data dir>/momo-sandbox.jsonl`, and a status query still answers after a
-server restart (only an undelivered callback is lost, as it can be with MoMo).
+`<data dir>/momo-sandbox.jsonl` (`sandbox_journal.py`), and a status query still
+answers after a server restart (only an undelivered callback is lost, as it can be
+with MoMo).
 """
 
 import asyncio
-import json
 import re
 import secrets
 import time
@@ -40,6 +40,7 @@ from server.logs import get_logger
 from server.providers.callback_client import Callbacks
 from server.providers.errors import ProviderRefused
 from server.providers.mtn_momo import RequestToPay, RequestToPayStatus, is_reference_id
+from server.providers.sandbox_journal import SandboxJournal
 
 log = get_logger("flash.momo_sandbox")
 
@@ -90,7 +91,7 @@ class SandboxMomo:
         delay_s: float = 2.0,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self._store = store
+        self._journal = SandboxJournal(store)
         self._delay_s = delay_s
         self._clock = clock
         self._requests: dict[str, _Stored] | None = None
@@ -122,7 +123,7 @@ class SandboxMomo:
                 financial_transaction_id=str(secrets.randbelow(10**9)),
             )
             requests[stored.reference_id] = stored
-            await asyncio.to_thread(self._append, stored)
+            await asyncio.to_thread(self._journal.append, asdict(stored))
         outcome = outcome_for(stored.payer_msisdn)
         if outcome.sends_callback:
             # After a payer's while, like MoMo: a PUT, once, no retries.
@@ -153,23 +154,14 @@ class SandboxMomo:
         return self._requests
 
     def _read(self) -> dict[str, _Stored]:
-        if self._store is None or not self._store.exists():
-            return {}
         found: dict[str, _Stored] = {}
-        for line in self._store.read_text(encoding="utf-8").splitlines():
+        for record in self._journal.read():
             try:
-                stored = _Stored(**json.loads(line))
-            except (ValueError, TypeError):
-                continue  # a line cut short by a crash
+                stored = _Stored(**record)
+            except TypeError:
+                continue  # not a request of ours
             found[stored.reference_id] = stored
         return found
-
-    def _append(self, stored: _Stored) -> None:
-        if self._store is None:
-            return
-        self._store.parent.mkdir(parents=True, exist_ok=True)
-        with self._store.open("a", encoding="utf-8") as file:
-            file.write(json.dumps(asdict(stored)) + "\n")
 
 
 def _status(stored: _Stored, outcome: SandboxOutcome) -> RequestToPayStatus:

@@ -22,16 +22,21 @@ M-Pesa sandbox:
 | `0005`        | `SUCCESS`, notification lost         | `succeeded`, by the sweeper's query       |
 | anything else | `SUCCESS`                            | `succeeded`                               |
 
-Sessions live in memory. One forgotten by a restart, or left open for
-`PAGE_LIFETIME_S`, reads `EXPIRED`, as an abandoned Orange page does (its
-creation time is in its `pay_token`).
+Orange keeps the sessions, so the sandbox does too: each session, and the fan's answer
+to it, is a line in `<data dir>/orange-money-sandbox.jsonl` (`sandbox_journal.py`). After
+a server restart the page still takes the fan's answer and `transactionstatus` still
+answers (at once with the outcome if its delay has passed), so the payments sweeper
+settles a payment whose notification went with the process. A session left open for
+`PAGE_LIFETIME_S` reads `EXPIRED`, as an abandoned Orange page does; one the sandbox
+does not know (no data dir) reads by the creation time in its `pay_token`.
 """
 
 import secrets
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import partial
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -39,6 +44,7 @@ from server.logs import get_logger
 from server.providers.callback_client import Callbacks
 from server.providers.errors import ProviderRefused
 from server.providers.orange_money import TransactionStatus, WebPaymentStarted
+from server.providers.sandbox_journal import SandboxJournal
 
 log = get_logger("flash.orange_sandbox")
 
@@ -91,11 +97,27 @@ class SandboxSession:
 
 
 class SandboxOrange:
-    def __init__(self, *, delay_s: float = 2.0, clock: Callable[[], float] = time.time) -> None:
+    """Its journal is read and written in the event loop's thread: a line per session and
+    per answer, as small as the page's own response (the page's calls are synchronous)."""
+
+    def __init__(
+        self,
+        *,
+        store: Path | None = None,
+        delay_s: float = 2.0,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.delay_s = delay_s
         self._clock = clock
-        self._sessions: dict[str, SandboxSession] = {}
+        self._journal = SandboxJournal(store)
+        self._known: dict[str, SandboxSession] | None = None
         self._callbacks = Callbacks(log)
+
+    @property
+    def _sessions(self) -> dict[str, SandboxSession]:
+        if self._known is None:
+            self._known = self._read()
+        return self._known
 
     async def web_payment(
         self,
@@ -129,6 +151,7 @@ class SandboxOrange:
             created=now,
         )
         self._sessions[session.pay_token] = session
+        self._journal.append(asdict(session))
         return WebPaymentStarted(session.pay_token, session.page_url, session.notif_token)
 
     async def transaction_status(
@@ -139,7 +162,7 @@ class SandboxOrange:
             created = _created_of(pay_token)
             if created is None:
                 raise ProviderRefused("400", "Invalid pay_token")
-            # Forgotten by a restart: open until its page would have expired.
+            # Not journaled (a sandbox without a data dir): open until its page expires.
             expired = self._clock() >= created + PAGE_LIFETIME_S
             return TransactionStatus("EXPIRED" if expired else "INITIATED", None)
         if (session.order_id, session.amount) != (order_id, amount):
@@ -158,6 +181,7 @@ class SandboxOrange:
             session.answered = self._clock()
             if session.outcome.status == "SUCCESS":
                 session.txnid = f"MP{secrets.token_hex(5).upper()}"
+            self._journal.append(asdict(session))
             if session.outcome.notifies:
                 # After the payer confirms on the phone, like Orange: once.
                 self._callbacks.send_later(
@@ -187,6 +211,20 @@ class SandboxOrange:
     def _forget_before(self, moment: float) -> None:
         for token in [t for t, s in self._sessions.items() if s.created < moment]:
             del self._sessions[token]
+
+    def _read(self) -> dict[str, SandboxSession]:
+        """The sessions journaled, each as its last line left it, less those long forgotten."""
+        found: dict[str, SandboxSession] = {}
+        for record in self._journal.read():
+            try:
+                outcome = record.pop("outcome", None)
+                session = SandboxSession(**record)
+                session.outcome = SandboxOutcome(**outcome) if outcome is not None else None
+            except TypeError:
+                continue  # not a session of ours
+            found[session.pay_token] = session
+        oldest = self._clock() - FORGET_AFTER_S
+        return {token: s for token, s in found.items() if s.created >= oldest}
 
 
 def notification_body(session: SandboxSession) -> dict[str, Any]:

@@ -158,7 +158,10 @@ class OrangeMoneyGateway:
 def build_orange_gateway(settings: Settings) -> OrangeMoneyGateway:
     """Live with the `FLASH_ORANGE_*` credentials, the Orange Money sandbox otherwise."""
     if settings.provider_modes()["orange_money"] != "live":
-        sandbox = SandboxOrange(delay_s=settings.orange_sandbox_delay_s)
+        sandbox = SandboxOrange(
+            store=settings.data_dir / "orange-money-sandbox.jsonl",
+            delay_s=settings.orange_sandbox_delay_s,
+        )
         return OrangeMoneyGateway(sandbox, "sandbox")
     assert settings.orange_client_id and settings.orange_client_secret
     assert settings.orange_merchant_key
