@@ -46,10 +46,13 @@ def clean_env(**settings: str) -> dict[str, str]:
 
 @contextmanager
 def running_server(
-    command: Sequence[str], env: dict[str, str], workdir: Path
+    command: Sequence[str], env: dict[str, str], workdir: Path, port: int | None = None
 ) -> Iterator[ServerProcess]:
-    """Run `command run --host 127.0.0.1 --port P ...` until /api/v1/health answers."""
-    port = free_port()
+    """Run `command run --host 127.0.0.1 --port P ...` until /api/v1/health answers.
+
+    `port`: a given one (a restarted server on its predecessor's port, where callbacks go).
+    """
+    port = port or free_port()
     stderr_path = workdir / f"server-{port}.stderr"
     with stderr_path.open("wb") as stderr:
         process = subprocess.Popen(

@@ -98,6 +98,7 @@ class FakeDaraja:
     push_delay_s: float = (
         0.0  # hold the push answer this long (a client timeout makes it uncertain)
     )
+    push_arrivals: int = 0  # well-formed STK pushes that reached us, answered yet or not
     callback_delay_s: float = 0.05
     errors: list[str] = field(default_factory=list)
     payout_behaviours: dict[str, PayoutBehaviour] = field(default_factory=dict)
@@ -109,11 +110,24 @@ class FakeDaraja:
     def __post_init__(self) -> None:
         self.app = self._build()
         self.loop: asyncio.AbstractEventLoop | None = None
+        self._held: asyncio.Event | None = None  # set: the held requests go on
 
     # --- controls used by the tests -------------------------------------------------
 
     def behave(self, phone: str, **kwargs: Any) -> None:
         self.behaviours[phone] = Behaviour(**kwargs)
+
+    def hold_answers(self) -> None:
+        """Leave STK pushes and B2C requests unanswered (and not acted on) until
+        `release_answers()`: a stalled Daraja, so a test can kill the server mid-request."""
+        self._held = asyncio.Event()
+
+    def release_answers(self) -> None:
+        """The held requests go on, even those whose client has gone: Daraja acts on what
+        reached it."""
+        held, self._held = self._held, None
+        if held is not None and self.loop is not None:
+            self.loop.call_soon_threadsafe(held.set)
 
     def checkout_for(self, phone: str) -> Checkout:
         found = [c for c in self.checkouts.values() if c.phone == phone]
@@ -180,6 +194,8 @@ class FakeDaraja:
                 if not self.refuse_pushes:
                     self.errors.append(problem)
                 return _error(400, "400.002.02", f"Bad Request - {problem}")
+            self.push_arrivals += 1
+            await self._while_held()
             if self.push_delay_s:
                 await asyncio.sleep(self.push_delay_s)
             self.pushes += 1
@@ -220,6 +236,7 @@ class FakeDaraja:
             if problem is not None:
                 self.errors.append(problem)
                 return _error(400, "400.002.02", f"Bad Request - {problem}")
+            await self._while_held()
             phone = str(body["PartyB"])
             payment = B2CPayment(
                 conversation_id=f"AG_20261125_{secrets.token_hex(10)}",
@@ -304,6 +321,11 @@ class FakeDaraja:
             )
 
         return app
+
+    async def _while_held(self) -> None:
+        held = self._held
+        if held is not None:
+            await held.wait()
 
     def _refuse(self, request: Request) -> JSONResponse | None:
         if self.down:

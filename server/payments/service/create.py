@@ -35,7 +35,7 @@ from server.payments.service.card_subscriptions import start_card_subscription
 from server.payments.service.context import PaymentsContext, token_hash
 from server.payments.service.kinds import check_kind
 from server.payments.service.render import to_contract, to_json
-from server.payments.service.resolve import resolve_payment
+from server.payments.service.resolve import SENDING_GRACE, resolve_payment
 from server.providers.errors import ProviderRefused, ProviderUncertain, ProviderUnreachable
 
 SCOPE = "payments"
@@ -273,13 +273,17 @@ async def _send(ctx: PaymentsContext, key_id: str, payment: PaymentRow) -> Answe
 async def _answer_without_sending(
     ctx: PaymentsContext, key_id: str, payment: PaymentRow, gateway: PaymentGateway
 ) -> Answer:
-    if payment.push_state == "sending":
-        raise Conflict(
-            "an earlier request with this Idempotency-Key is still in progress; retry in a moment",
-            code="request_in_progress",
-        )
-    if payment.push_state == "uncertain" and payment.status == PaymentStatus.PENDING.value:
-        raise _unavailable(gateway, payment.id, sent=True)
+    # An ended payment is answered whatever became of its request: a server killed while
+    # sending leaves `sending` for good, and the callback's reference still ends it.
+    if payment.status == PaymentStatus.PENDING.value:
+        if payment.push_state == "sending" and payment.updated_at + SENDING_GRACE > utcnow():
+            raise Conflict(
+                "an earlier request with this Idempotency-Key is still in progress; "
+                "retry in a moment",
+                code="request_in_progress",
+            )
+        if payment.push_state in ("sending", "uncertain"):  # long claimed: its sender died
+            raise _unavailable(gateway, payment.id, sent=True)
     answer = Answer(CREATED, to_json(to_contract(payment, gateway)))
     async with ctx.database.session() as session:
         await PaymentsRepository(session).store_answer(key_id, answer.status, answer.body)

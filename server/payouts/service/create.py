@@ -32,7 +32,7 @@ from server.payouts.rails import PayoutRequest
 from server.payouts.repository import PayoutsRepository
 from server.payouts.service.context import PayoutsContext, token_hash
 from server.payouts.service.render import to_contract, to_json
-from server.payouts.service.resolve import resolve_payout
+from server.payouts.service.resolve import SENDING_GRACE, resolve_payout
 from server.providers.errors import ProviderRefused, ProviderUncertain, ProviderUnreachable
 
 CREATED = 201
@@ -175,14 +175,18 @@ async def _send_again(ctx: PayoutsContext, payout_id: str) -> Answer:
     assert payout is not None
     if claimed:
         return await _send(ctx, payout)
-    if payout.push_state == "sending":
-        raise Conflict(
-            "an earlier request with this Idempotency-Key is still in progress; retry in a moment",
-            code="request_in_progress",
-        )
-    if payout.push_state == "uncertain" and payout.status == PayoutStatus.PENDING.value:
-        rail = ctx.rails.for_method(PayoutMethod(payout.method))
-        raise _unavailable(rail.name, payout.id, sent=True)
+    # An ended payout is answered whatever became of its request: a server killed while
+    # sending leaves `sending` for good, and Daraja's result or status still ends it.
+    if payout.status == PayoutStatus.PENDING.value:
+        if payout.push_state == "sending" and payout.updated_at + SENDING_GRACE > utcnow():
+            raise Conflict(
+                "an earlier request with this Idempotency-Key is still in progress; "
+                "retry in a moment",
+                code="request_in_progress",
+            )
+        if payout.push_state in ("sending", "uncertain"):  # long claimed: its sender died
+            rail = ctx.rails.for_method(PayoutMethod(payout.method))
+            raise _unavailable(rail.name, payout.id, sent=True)
     return await _answer(ctx, payout.id)
 
 
