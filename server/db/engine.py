@@ -22,6 +22,7 @@ class Database:
         )
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+            event.listen(self.engine.sync_engine, "begin", _sqlite_begin_immediate)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
 
     @asynccontextmanager
@@ -62,8 +63,22 @@ def _ensure_parent_dir(url: str) -> None:
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    # SQLAlchemy emits BEGIN itself (`_sqlite_begin_immediate`), not the driver.
+    dbapi_conn.isolation_level = None
     cursor = dbapi_conn.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA busy_timeout=30000")  # turns are taken, not refused
     cursor.close()
+
+
+def _sqlite_begin_immediate(conn: Any) -> None:
+    """Take SQLite's write lock when a transaction begins, waiting `busy_timeout` for it.
+
+    A unit of work reads, then writes. Begun deferred, its first write fails at once with
+    "database is locked" when another one committed since its first read (WAL: its
+    snapshot is stale, and SQLite does not wait in that case), so concurrent payments
+    could fail on SQLite. Begun immediate, units of work take turns instead; readers
+    outside a transaction still read freely.
+    """
+    conn.exec_driver_sql("BEGIN IMMEDIATE")

@@ -1,4 +1,5 @@
-"""Payments per second, end to end through the M-Pesa sandbox on SQLite.
+"""Payments per second, end to end through the M-Pesa sandbox, on SQLite and on PostgreSQL
+(when FLASH_TEST_DATABASE_URL is set).
 
 Each payment is a real `POST /payments` over HTTP, the sandbox's callback over
 HTTP into our webhook, its STK query, the conditional status change and the
@@ -13,17 +14,19 @@ import pytest
 
 from server.config import Settings
 from tests.conftest import TEST_SECRET
-from tests.support.databases import fresh_database
+from tests.support.databases import backends, fresh_database
 from tests.support.live_server import free_port
 from tests.support.payments import ledger_verify, pay, query, register, serve_money_app, tip
 
 PAYMENTS = 300
+NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 CLIENTS = int(__import__("os").environ.get("BENCH_CLIENTS", "8"))
 
 
 @pytest.mark.benchmark
-def test_payment_throughput(tmp_path: Path) -> None:
-    with fresh_database("sqlite", tmp_path) as url:
+@pytest.mark.parametrize("backend", backends())
+def test_payment_throughput(backend: str, tmp_path: Path) -> None:
+    with fresh_database(backend, tmp_path) as url:
         settings = Settings(
             data_dir=tmp_path / "data",
             database_url=url,
@@ -61,7 +64,7 @@ def test_payment_throughput(tmp_path: Path) -> None:
         assert status == 0, output
     total = finished - started
     print(
-        f"\npayments end to end (sandbox M-Pesa, SQLite, {CLIENTS} clients): "
+        f"\npayments end to end (sandbox M-Pesa, {NAMES[backend]}, {CLIENTS} clients): "
         f"{PAYMENTS / total:.1f} payments/s ({PAYMENTS} in {total:.2f} s; "
         f"creates alone {PAYMENTS / (created - started):.1f}/s)"
     )
